@@ -1,0 +1,231 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/navixy-portal/portal/auth"
+	"github.com/navixy-portal/portal/i18n"
+)
+
+const (
+	sessionKey      = "staff_session"
+	visitorTokenKey = "visitor_csrf"
+	requestIDKey    = "request_id"
+)
+
+func requestID(c echo.Context) string {
+	id, _ := c.Get(requestIDKey).(string)
+	return id
+}
+
+// recoverPanics turns a panic into the generic error page; the stack goes
+// to the log with the request id, never to the browser.
+func (a *app) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				a.log().Error("panic", "request_id", requestID(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return next(c)
+	}
+}
+
+// requestID gives every request an id, shown on error pages and in logs.
+func (a *app) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := auth.RandomToken()[:16]
+		c.Set(requestIDKey, id)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+// accessLog writes one line per request: never the query string of a
+// sensitive path, never a cookie or a hash.
+func (a *app) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		status := c.Response().Status
+		d := time.Since(start)
+		a.o.Metrics.observeRequest(c.Request().Method, route, status, d)
+		if route != "/healthz" && route != "/metrics" && !strings.HasPrefix(route, "/static") {
+			attrs := []any{"request_id", requestID(c), "method", c.Request().Method, "route", route, "path", c.Request().URL.Path, "status", status, "ms", d.Milliseconds(), "bytes", c.Response().Size, "ip", c.RealIP()}
+			if s := session(c); s != nil {
+				attrs = append(attrs, "staff", s.Login)
+			}
+			a.log().Info("request", attrs...)
+		}
+		return nil
+	}
+}
+
+// securityHeaders sets the headers every response carries: a CSP with no
+// inline script and no eval, no Referer ever (a hash must not leak through
+// one), no sniffing, and framing only by the configured intranet origins.
+func (a *app) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	frame := "'none'"
+	if len(a.o.FrameAncestors) > 0 {
+		frame = strings.Join(a.o.FrameAncestors, " ")
+	}
+	csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors " + frame
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if len(a.o.FrameAncestors) == 0 {
+			h.Set("X-Frame-Options", "DENY")
+		}
+		if a.o.TLS {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		return next(c)
+	}
+}
+
+func (a *app) gzip() echo.MiddlewareFunc {
+	return middleware.GzipWithConfig(middleware.GzipConfig{
+		Level: 5,
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return p == "/metrics" || strings.HasSuffix(p, "/console/stream")
+		},
+	})
+}
+
+// language puts the staff member's localizer into the request context.
+func (a *app) language(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		l := i18n.For(i18n.FromRequest(r))
+		c.SetRequest(r.WithContext(i18n.WithLocalizer(r.Context(), l)))
+		return next(c)
+	}
+}
+
+// loadSession decodes the staff cookie. A cookie that is tampered with,
+// cut short, made with unknown keys or past its time is dropped (and
+// cleared); the route gate then sends the request to the login page
+// without anything reaching the Panel API.
+func (a *app) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := a.o.Sessions.Load(c.Request())
+		switch {
+		case err == nil:
+			c.Set(sessionKey, s)
+			if a.o.Sessions.NeedsRefresh(s) {
+				_ = a.o.Sessions.Save(c.Response(), s)
+			}
+		case errors.Is(err, auth.ErrNoSession):
+		default:
+			a.o.Sessions.Clear(c.Response())
+			c.Set("session_problem", err.Error())
+		}
+		return next(c)
+	}
+}
+
+// csrf refuses a state-changing request without the right token: the
+// session's for a signed-in staff member, the visitor cookie's otherwise.
+func (a *app) csrf(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		ok := false
+		if s := session(c); s != nil {
+			ok = auth.SameToken(s.CSRF, auth.SubmittedToken(r))
+		} else {
+			ok = a.o.Sessions.CheckVisitorToken(r)
+		}
+		if !ok {
+			a.log().Warn("csrf refused", "request_id", requestID(c), "path", r.URL.Path)
+			return errCSRF
+		}
+		return next(c)
+	}
+}
+
+var errCSRF = errors.New("missing or wrong anti-forgery token")
+
+// requireLogin sends a visitor without a valid session to the login page,
+// remembering where they were going.
+func (a *app) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if session(c) == nil {
+			return a.toLogin(c, c.Get("session_problem") != nil)
+		}
+		return next(c)
+	}
+}
+
+// require is the route permission gate: a session without every listed
+// permission gets 403 before any Panel API call is made.
+func (a *app) require(perms ...auth.Perm) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return a.requireLogin(func(c echo.Context) error {
+			s := session(c)
+			if !s.Perms.CanAll(perms...) {
+				a.log().Warn("permission refused", "request_id", requestID(c), "staff", s.Login, "path", c.Request().URL.Path, "need", fmt.Sprint(perms))
+				return echo.NewHTTPError(http.StatusForbidden)
+			}
+			return next(c)
+		})
+	}
+}
+
+// requireAny passes when the session holds at least one of the permissions
+// (a page that shows several independent parts).
+func (a *app) requireAny(perms ...auth.Perm) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return a.requireLogin(func(c echo.Context) error {
+			s := session(c)
+			for _, p := range perms {
+				if s.Perms.Can(p.Category, p.Op) {
+					return next(c)
+				}
+			}
+			return echo.NewHTTPError(http.StatusForbidden)
+		})
+	}
+}
+
+// audit writes the line every mutation leaves: who, what, on what, result.
+func (a *app) audit(c echo.Context, action string, target any, err error) {
+	attrs := []any{"request_id", requestID(c), "action", action, "target", fmt.Sprint(target)}
+	if s := session(c); s != nil {
+		attrs = append(attrs, "staff", s.Login)
+	}
+	result := "ok"
+	if err != nil {
+		result = "error"
+		attrs = append(attrs, "error", err.Error())
+	}
+	attrs = append(attrs, "result", result)
+	a.log().Info("audit", attrs...)
+}

@@ -1,0 +1,51 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/navixy-portal/portal/auth"
+	"github.com/navixy-portal/portal/templates"
+)
+
+// section is one entry of the main navigation and the permission that
+// shows it; a section's routes require at least the same permission.
+type section struct {
+	key, href, testID string
+	need              []auth.Perm // any one shows the link
+}
+
+// sections lists the portal's sections in the official console's order.
+// A section appears here once its pages exist.
+var sections = []section{}
+
+func navFor(p auth.Permissions, path string) []templates.NavItem {
+	var out []templates.NavItem
+	for _, s := range sections {
+		if !canAny(p, s.need) {
+			continue
+		}
+		cur := path == s.href || strings.HasPrefix(path, s.href+"/")
+		out = append(out, templates.NavItem{Key: s.key, Href: s.href, Current: cur, TestID: s.testID})
+	}
+	return out
+}
+
+func canAny(p auth.Permissions, need []auth.Perm) bool {
+	for _, q := range need {
+		if p.Can(q.Category, q.Op) {
+			return true
+		}
+	}
+	return len(need) == 0
+}
+
+// canSearch shows the header search when any searchable list is readable.
+func canSearch(p auth.Permissions) bool {
+	return searchEnabled && canAny(p, []auth.Perm{auth.P("users", "read"), auth.P("trackers", "read"), auth.P("tariffs", "read"), auth.P("subpaas", "read")})
+}
+
+// searchEnabled turns the header search on once /search exists.
+var searchEnabled = false
+
+func itoa(n int) string { return strconv.Itoa(n) }

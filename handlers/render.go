@@ -1,0 +1,72 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"sync"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/navixy-portal/portal/auth"
+	"github.com/navixy-portal/portal/i18n"
+	"github.com/navixy-portal/portal/templates"
+)
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a templ component as the response. The page layout renders
+// the whole document for a normal request and the content alone for an
+// htmx partial request. Pages are never cached: after signing out, the
+// back button must not show a private page.
+func (a *app) render(c echo.Context, status int, comp templ.Component) error {
+	ctx := templates.WithShell(c.Request().Context(), a.shell(c))
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() < 1<<20 {
+			bufPool.Put(buf)
+		}
+	}()
+	if err := comp.Render(ctx, buf); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", "HX-Request")
+	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+}
+
+// shell gathers the page frame's data for the request.
+func (a *app) shell(c echo.Context) *templates.Shell {
+	s := &templates.Shell{
+		Lang:      i18n.From(c.Request().Context()).Lang,
+		Path:      c.Request().URL.RequestURI(),
+		CSS:       []string{a.o.Assets.URL("vendor/pico.min.css"), a.o.Assets.URL("portal.css")},
+		JS:        []string{a.o.Assets.URL("vendor/htmx.min.js"), a.o.Assets.URL("portal.js")},
+		RequestID: requestID(c),
+		Partial:   wantsPartial(c),
+		Flash:     takeFlash(c),
+	}
+	if sess := session(c); sess != nil {
+		s.Login = sess.Login
+		s.CSRF = sess.CSRF
+		s.Nav = navFor(sess.Perms, c.Request().URL.Path)
+		s.CanSearch = canSearch(sess.Perms)
+		if sess.Parent != nil {
+			s.Reseller = sess.Login
+		}
+	} else if tok, ok := c.Get(visitorTokenKey).(string); ok {
+		s.CSRF = tok
+	}
+	return s
+}
+
+// session returns the signed-in staff member's session, nil when none.
+func session(c echo.Context) *auth.Session {
+	s, _ := c.Get(sessionKey).(*auth.Session)
+	return s
+}
+
+// notAllowedStatus etc. are the statuses error pages use.
+const statusUnprocessable = http.StatusUnprocessableEntity

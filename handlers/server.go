@@ -1,0 +1,93 @@
+// Package handlers is the portal's HTTP layer: Echo middleware, one file
+// of handlers per section, the permission gate on every route, and the one
+// place where errors become pages.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/navixy-portal/portal/auth"
+	"github.com/navixy-portal/portal/panelclient"
+	"github.com/navixy-portal/portal/static"
+)
+
+// Options is everything the HTTP layer needs, built once in main.
+type Options struct {
+	Client   *panelclient.Client
+	Sessions *auth.Manager
+	Throttle *auth.Throttle
+	Assets   *static.Assets
+	Logger   *slog.Logger
+	Metrics  *Metrics
+	// Ready reports whether the Panel API answers (for /readyz).
+	Ready func() error
+	// FrameAncestors lists the origins allowed to embed the portal in an
+	// iframe; empty means none may.
+	FrameAncestors []string
+	// TLS says the portal serves HTTPS itself (HSTS is sent then).
+	TLS bool
+	// TrustProxy makes the portal read the client address and scheme from
+	// X-Forwarded-For / X-Forwarded-Proto.
+	TrustProxy bool
+	// UserAppURL opens a user's web application: {domain} and {hash}.
+	UserAppURL string
+	// Now is the clock (tests move it).
+	Now func() time.Time
+}
+
+// New builds the portal's Echo instance with every middleware and route.
+func New(o Options) *echo.Echo {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics(nil)
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	if o.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	} else {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	e.Server.ReadHeaderTimeout = 10 * time.Second
+	app := &app{o: o}
+	e.HTTPErrorHandler = app.handleError
+	e.Use(app.recoverPanics, app.requestID, app.accessLog, app.securityHeaders, app.gzip(), app.language, app.loadSession, app.csrf)
+	registerRoutes(e, app)
+	return e
+}
+
+// app is the shared state of the handlers: options and helpers. Section
+// handlers are small structs that hold only the client calls they use.
+type app struct {
+	o Options
+}
+
+func (a *app) log() *slog.Logger { return a.o.Logger }
+
+// redirect answers a form post: 303 for a plain browser request, and
+// HX-Redirect for htmx so the whole page moves.
+func redirect(c echo.Context, to string) error {
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Redirect", to)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }
+
+// wantsPartial is an htmx request that swaps part of a page (not a boosted
+// navigation, which wants the whole document).
+func wantsPartial(c echo.Context) bool {
+	return isHTMX(c) && c.Request().Header.Get("HX-Boosted") != "true"
+}

@@ -1,0 +1,208 @@
+// Package i18n is the portal's message catalogue and the formatting of
+// dates, numbers and money for the staff member's language.
+//
+// The official console offers English and Russian; so does the portal. The
+// language comes from the "lang" cookie set by the switcher in the page
+// footer, else from Accept-Language, else English.
+package i18n
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Lang is a supported interface language.
+type Lang string
+
+// The supported languages.
+const (
+	EN Lang = "en"
+	RU Lang = "ru"
+)
+
+// Langs lists the languages offered by the switcher, in display order.
+var Langs = []Lang{EN, RU}
+
+// CookieName is the cookie that remembers a staff member's language.
+const CookieName = "lang"
+
+// Parse returns the language named by s ("ru", "ru-RU", "en_US"...), and
+// false when it is not one the portal speaks.
+func Parse(s string) (Lang, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) >= 2 {
+		switch s[:2] {
+		case "en":
+			return EN, true
+		case "ru", "uk", "be", "kk":
+			// The official console shows Russian to the Russian-speaking
+			// family of browser languages; so do we.
+			return RU, true
+		}
+	}
+	return EN, false
+}
+
+// FromRequest picks the language for a request: the cookie first, then the
+// best Accept-Language entry, then English.
+func FromRequest(r *http.Request) Lang {
+	if c, err := r.Cookie(CookieName); err == nil {
+		if l, ok := Parse(c.Value); ok {
+			return l
+		}
+	}
+	best, bestQ := EN, -1.0
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		if l, ok := Parse(tag); ok && q > bestQ {
+			best, bestQ = l, q
+		}
+	}
+	return best
+}
+
+// Localizer translates and formats for one language.
+type Localizer struct {
+	Lang Lang
+	msgs map[string]string
+}
+
+// For returns the localizer of a language.
+func For(l Lang) *Localizer {
+	if l == RU {
+		return &Localizer{Lang: RU, msgs: ru}
+	}
+	return &Localizer{Lang: EN, msgs: en}
+}
+
+// T returns the message for key, formatted with args (fmt verbs). A key
+// missing from the language falls back to English, then to the key itself,
+// so a page never shows an empty label.
+func (l *Localizer) T(key string, args ...any) string {
+	msg, ok := l.msgs[key]
+	if !ok {
+		if msg, ok = en[key]; !ok {
+			msg = key
+		}
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+// Has reports whether the catalogue knows key.
+func Has(key string) bool { _, ok := en[key]; return ok }
+
+// Keys returns the English catalogue's keys and the Russian ones, for the
+// test that keeps the two in step.
+func Keys() (english, russian map[string]string) { return en, ru }
+
+// Date formats a calendar date.
+func (l *Localizer) Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if l.Lang == RU {
+		return t.Format("02.01.2006")
+	}
+	return t.Format("2006-01-02")
+}
+
+// DateTime formats a moment to the minute.
+func (l *Localizer) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if l.Lang == RU {
+		return t.Format("02.01.2006 15:04")
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// Int formats a whole number with the language's digit grouping.
+func (l *Localizer) Int(n int64) string {
+	return group(strconv.FormatInt(n, 10), l.sep())
+}
+
+// Number formats n with exactly decimals digits after the separator.
+func (l *Localizer) Number(n float64, decimals int) string {
+	neg := n < 0
+	s := strconv.FormatFloat(math.Abs(n), 'f', decimals, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	out := group(whole, l.sep())
+	if decimals > 0 {
+		dec := "."
+		if l.Lang == RU {
+			dec = ","
+		}
+		out += dec + frac
+	}
+	if neg && strings.Trim(s, "0.") != "" {
+		out = "−" + out
+	}
+	return out
+}
+
+// Money formats an amount with two decimals and the currency code.
+func (l *Localizer) Money(amount float64, currency string) string {
+	s := l.Number(amount, 2)
+	if currency == "" {
+		return s
+	}
+	return s + "\u00a0" + currency
+}
+
+func (l *Localizer) sep() string {
+	if l.Lang == RU {
+		return "\u00a0"
+	}
+	return ","
+}
+
+func group(digits, sep string) string {
+	neg := strings.HasPrefix(digits, "-")
+	digits = strings.TrimPrefix(digits, "-")
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "−" + b.String()
+	}
+	return b.String()
+}
+
+type ctxKey struct{}
+
+// WithLocalizer returns a context that carries l, so templates can reach it.
+func WithLocalizer(ctx context.Context, l *Localizer) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// From returns the context's localizer, English when there is none.
+func From(ctx context.Context) *Localizer {
+	if l, ok := ctx.Value(ctxKey{}).(*Localizer); ok {
+		return l
+	}
+	return For(EN)
+}
+
+// T translates key with the context's localizer.
+func T(ctx context.Context, key string, args ...any) string {
+	return From(ctx).T(key, args...)
+}
