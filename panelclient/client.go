@@ -20,6 +20,7 @@
 package panelclient
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -219,7 +220,7 @@ func (c *Client) callJSON(ctx context.Context, mode callMode, hash, action strin
 		return err
 	}
 	for attempt := 1; ; attempt++ {
-		resp, fl, err := c.send(ctx, hash, action, bytes.NewReader(body), "application/json")
+		resp, fl, err := c.send(ctx, hash, action, bytes.NewReader(body), "application/json", "application/json")
 		if err == nil {
 			err = c.decode(fl, resp, hash, action, out)
 			fl.done()
@@ -253,7 +254,7 @@ func (c *Client) sendMultipart(ctx context.Context, hash, action string, fields 
 	// call fails) before the whole file was sent.
 	defer pr.Close()
 
-	resp, fl, err := c.send(ctx, hash, action, pr, mw.FormDataContentType())
+	resp, fl, err := c.send(ctx, hash, action, pr, mw.FormDataContentType(), "application/json")
 	if err != nil {
 		var re *uploadReadError
 		if errors.As(err, &re) {
@@ -343,15 +344,24 @@ func (c *Client) download(ctx context.Context, hash, action string, params any) 
 }
 
 func (c *Client) downloadOnce(ctx context.Context, hash, action string, payload []byte) (io.ReadCloser, string, string, error) {
-	resp, fl, err := c.send(ctx, hash, action, bytes.NewReader(payload), "application/json")
+	resp, fl, err := c.send(ctx, hash, action, bytes.NewReader(payload), "application/json", "*/*")
 	if err != nil {
 		return nil, "", "", err
 	}
 	ct := resp.Header.Get("Content-Type")
 	if resp.StatusCode == http.StatusOK && !isJSONMediaType(ct) {
-		fl.timer.Stop()
-		return &streamBody{rc: resp.Body, fl: fl, c: c, action: action, status: resp.StatusCode},
-			ct, attachmentName(resp.Header.Get("Content-Disposition")), nil
+		// A spreadsheet never starts with "{": an answer that does is a
+		// Panel error with the wrong Content-Type.
+		br := bufio.NewReader(resp.Body)
+		if first, _ := br.Peek(1); len(first) == 0 || first[0] != '{' {
+			fl.timer.Stop()
+			return &streamBody{r: br, rc: resp.Body, fl: fl, c: c, action: action, status: resp.StatusCode},
+				ct, attachmentName(resp.Header.Get("Content-Disposition")), nil
+		}
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{br, resp.Body}
 	}
 	defer fl.done()
 	if err := c.decode(fl, resp, hash, action, nil); err != nil {
@@ -366,7 +376,8 @@ func (c *Client) downloadOnce(ctx context.Context, hash, action string, payload 
 // streamBody is a downloaded file being read. Read errors are classified
 // like any other transport failure; Close releases the call's resources.
 type streamBody struct {
-	rc     io.ReadCloser
+	r      io.Reader
+	rc     io.Closer
 	fl     *inflight
 	c      *Client
 	action string
@@ -374,7 +385,7 @@ type streamBody struct {
 }
 
 func (s *streamBody) Read(p []byte) (int, error) {
-	n, err := s.rc.Read(p)
+	n, err := s.r.Read(p)
 	if err != nil && err != io.EOF {
 		te := classify(s.fl.ctx, s.c, s.action, err)
 		te.AfterResponse, te.HTTPStatus = true, s.status
@@ -435,7 +446,7 @@ func (f *inflight) done() {
 // send performs one HTTP exchange and returns the response with its body
 // unread. On error the exchange is already released and the error is a
 // *TransportError (or *APIError for a hash rejected before sending).
-func (c *Client) send(ctx context.Context, hash, action string, body io.Reader, contentType string) (*http.Response, *inflight, error) {
+func (c *Client) send(ctx context.Context, hash, action string, body io.Reader, contentType, accept string) (*http.Response, *inflight, error) {
 	if err := checkHash(hash, action); err != nil {
 		return nil, nil, err
 	}
@@ -449,7 +460,7 @@ func (c *Client) send(ctx context.Context, hash, action string, body io.Reader, 
 		return nil, nil, fmt.Errorf("panelclient: %s: building request: %w", action, err)
 	}
 	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", c.userAgent)
 	if hash != "" {
 		req.Header.Set("Authorization", "NVX "+hash)
@@ -512,3 +523,7 @@ func (c *Client) report(action string, err error, start time.Time) {
 	}
 	c.observe(action, code, time.Since(start))
 }
+
+// Ptr returns a pointer to v, for the optional parameters (*bool, *int,
+// *string) of the request structs.
+func Ptr[T any](v T) *T { return &v }

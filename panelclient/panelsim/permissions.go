@@ -14,7 +14,7 @@ type permSet map[string][]string
 func newPermSet(m map[string][]string) permSet {
 	ps := make(permSet, len(m))
 	for cat, ops := range m {
-		ops = slices.Clone(ops)
+		ops = append([]string{}, ops...) // never nil: encodes as [], not null
 		slices.Sort(ops)
 		ps[cat] = slices.Compact(ops)
 	}

@@ -1,0 +1,86 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/navixy-portal/portal/portaltest"
+)
+
+func TestBrowserLoginAndDashboard(t *testing.T) {
+	env := portaltest.New(t)
+	tb := newTab(t, env)
+	tb.login("admin", "admin")
+	if got := tb.text(sel("whoami")); got != "admin" {
+		t.Errorf("whoami %q", got)
+	}
+	if tb.text(sel("dealer-title")) == "" {
+		t.Error("no dealer title on the dashboard")
+	}
+	tb.noDialogs()
+}
+
+func TestBrowserWrongPassword(t *testing.T) {
+	env := portaltest.New(t)
+	tb := newTab(t, env)
+	tb.do(
+		chromedp.Navigate(env.URL+"/login"),
+		chromedp.SendKeys(sel("login-login"), "admin"),
+		chromedp.SendKeys(sel("login-password"), "wrong"),
+		chromedp.Click(sel("login-submit")),
+		chromedp.WaitVisible(sel("login-error")),
+	)
+	if msg := tb.text(sel("login-error")); !strings.Contains(msg, "Wrong login or password") {
+		t.Errorf("message %q", msg)
+	}
+	pw, err := chromedp.Run(tb.ctx, chromedp.Value(sel("login-password")))
+	if err != nil || pw != "" {
+		t.Errorf("password field kept %q (%v)", pw, err)
+	}
+}
+
+func TestBrowserLogoutThenBackShowsNoPrivatePage(t *testing.T) {
+	env := portaltest.New(t)
+	tb := newTab(t, env)
+	tb.login("admin", "admin")
+	tb.do(
+		chromedp.Click(sel("logout")),
+		chromedp.WaitVisible(sel("login-form")),
+		chromedp.NavigateBack(),
+		chromedp.WaitReady(chromedp.CSS("body")),
+	)
+	if n := tb.count(`[data-testid="dealer-title"]`); n != 0 {
+		t.Fatal("the back button showed the dashboard after logout")
+	}
+	if !strings.Contains(tb.location(), "/login") {
+		t.Errorf("after back: %s", tb.location())
+	}
+}
+
+func TestBrowserSessionEndedUpstreamReturnsToPage(t *testing.T) {
+	env := portaltest.New(t)
+	tb := newTab(t, env)
+	tb.login("admin", "admin")
+	tb.do(chromedp.Navigate(env.URL + "/?tab=dealer"))
+	// End every Panel session behind the portal's back.
+	endAllSessions(t, env)
+	tb.do(
+		chromedp.Navigate(env.URL+"/?tab=dealer"),
+		chromedp.WaitVisible(sel("login-reason")),
+		chromedp.SendKeys(sel("login-login"), "admin"),
+		chromedp.SendKeys(sel("login-password"), "admin"),
+		chromedp.Click(sel("login-submit")),
+		chromedp.WaitVisible(sel("dealer-title")),
+	)
+	if loc := tb.location(); !strings.HasSuffix(loc, "/?tab=dealer") {
+		t.Errorf("landed on %s", loc)
+	}
+}
+
+// endAllSessions makes the emulator forget every Panel session.
+func endAllSessions(t *testing.T, env *portaltest.Env) {
+	t.Helper()
+	env.Sim.EndAllSessions()
+}
