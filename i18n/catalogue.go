@@ -10,6 +10,7 @@ func merge() (map[string]string, map[string]string) {
 	e, r := map[string]string{}, map[string]string{}
 	for _, part := range [][2]map[string]string{
 		{shellEN, shellRU},
+		{listEN, listRU},
 	} {
 		maps.Copy(e, part[0])
 		maps.Copy(r, part[1])
