@@ -84,3 +84,10 @@ func langName(l i18n.Lang) string {
 func langURL(l i18n.Lang, path string) string {
 	return "/lang?to=" + string(l) + "&next=" + url.QueryEscape(path)
 }
+
+func inputType(t string) string {
+	if t == "" {
+		return "text"
+	}
+	return t
+}
