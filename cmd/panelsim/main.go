@@ -35,7 +35,7 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})) // one line per request
 	started := time.Now()
 	sim, err := panelsim.Start(ctx, *addr,
 		panelsim.WithSeed(panelsim.SeedConfig{Users: *users, Trackers: *trackers}),

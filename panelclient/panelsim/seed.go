@@ -585,9 +585,7 @@ func seedTrackers(st *Store, n int) {
 			t := ts.original(id, 1+(id-1)%ts.users)
 			t.Label = hostileLabels[id-1]
 			t.Comment = hostileTrackerNotes[id]
-			if id == 9 {
-				t.Deleted = true
-			}
+			t.Deleted = id == 9
 		case id == 11 && ts.users > 1:
 			// A clone of tracker 1 (hostile label) for user 2.
 			ts.clone(id, st.trackerLocked(1), 2)

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -131,14 +132,35 @@ type action struct {
 	run    actionFunc
 }
 
-// register adds an action to the registry. The name is the path below
-// /v2/panel/ ("tracker/bundle/list"). Example, from dealer.go:
-//
-//	s.register("dealer/get_info", need("base", "get_dealer_info"), s.dealerGetInfo)
-//
+// register adds an action to the registry; call it only while New builds
+// the server. The name is the path below /v2/panel/ ("tracker/bundle/list").
 // Use public for actions that need no session (account/auth, timezone/list),
 // sessionOnly for actions any session may call, and need(...).and(...) for
-// the documented "required permissions".
+// the documented "required permissions". The server checks the session and
+// the permissions before the action runs, so an action only validates its
+// parameters and does its work. A resource file looks like this:
+//
+//	func (s *Server) registerUserActions() { // plus one line in registerActions
+//		s.register("user/read", need("users", "read"), s.userRead)
+//		s.register("user/transaction/list", need("users", "read").and("transactions", "read"), s.userTransactionList)
+//	}
+//
+//	// userRead answers one customer's card (user/read).
+//	func (s *Server) userRead(c *call) (any, error) {
+//		id := c.params.int("user_id")
+//		if err := c.params.err(); err != nil {
+//			return nil, err // code 7, every bad parameter listed
+//		}
+//		st := s.store
+//		st.mu.RLock()
+//		defer st.mu.RUnlock()
+//		u := st.userLocked(id)
+//		if u == nil {
+//			return nil, newError(codeNotFound)
+//		}
+//		v := st.userViewLocked(u) // a copy: never reply with store pointers
+//		return map[string]any{"value": v, "discount": v.Discount}, nil
+//	}
 func (s *Server) register(name string, a access, run actionFunc) {
 	if _, dup := s.actions[name]; dup {
 		panic("panelsim: action registered twice: " + name)
@@ -187,6 +209,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	f := s.faults.lookup(name)
 	if f.Latency > 0 {
+		// Read the body first: net/http notices a client that gives up
+		// (and cancels r.Context()) only once the body has been consumed.
+		bufferBody(r)
 		t := time.NewTimer(f.Latency)
 		select {
 		case <-t.C:
@@ -196,7 +221,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if f.Drop {
-		s.log.Info("panelsim request", "action", name, "fault", "drop")
+		s.log.Debug("panelsim request", "action", name, "fault", "drop")
 		dropConnection(w)
 		return
 	}
@@ -208,7 +233,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", http.DetectContentType([]byte(f.Body)))
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(f.Body))
-		s.log.Info("panelsim request", "action", name, "fault", "raw", "status", status)
+		s.log.Debug("panelsim request", "action", name, "fault", "raw", "status", status)
 		return
 	}
 
@@ -225,8 +250,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rep.body = rep.body[:len(rep.body)/2]
 	}
 	writeReply(w, rep)
-	s.log.Info("panelsim request", "action", name, "status", rep.status,
-		"code", replyCode(rep), "duration", time.Since(start))
+	if s.log.Enabled(r.Context(), slog.LevelDebug) {
+		s.log.Debug("panelsim request", "action", name, "status", rep.status,
+			"code", replyCode(rep), "duration", time.Since(start))
+	}
 }
 
 // dispatch runs the pipeline every documented call goes through: find the
@@ -272,6 +299,17 @@ func (s *Server) dispatch(r *http.Request, name string) reply {
 		return newError(codeUnexpected).render()
 	}
 	return successReply(payload)
+}
+
+// bufferBody reads the request body into memory (one byte over the limit
+// at most, so readParams still sees an oversized body).
+func bufferBody(r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	data, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	_ = r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(data))
 }
 
 // successReply renders {"success":true, ...fields of payload}.

@@ -127,3 +127,12 @@ func wellFormedHash(h string) bool {
 	}
 	return true
 }
+
+// EndAllSessions ends every open Panel session at once, as a platform
+// restart or a password change would: every hash then answers code 4, so
+// tests can show how the portal sends a staff member back to the login.
+func (s *Server) EndAllSessions() {
+	s.sessions.mu.Lock()
+	defer s.sessions.mu.Unlock()
+	clear(s.sessions.byHash)
+}

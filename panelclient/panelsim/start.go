@@ -41,7 +41,6 @@ func Start(ctx context.Context, addr string, opts ...Option) (*Running, error) {
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          nil,
 	}
 	r := &Running{
 		URL:    "http://" + ln.Addr().String() + "/v2/panel",

@@ -1,0 +1,5 @@
+//go:build !race
+
+package panelsim
+
+const raceEnabled = false
