@@ -171,3 +171,20 @@ func (tb *tab) noDialogs() {
 	default:
 	}
 }
+
+// waitJS polls a JavaScript condition until it is true, across page loads
+// (a navigation destroys the context an in-page poll runs in).
+func (tb *tab) waitJS(cond string, limit time.Duration) {
+	tb.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		ok, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](cond))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("waited %s for %s (last error: %v)", limit, cond, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

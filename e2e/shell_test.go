@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -48,9 +49,13 @@ func TestBrowserLogoutThenBackShowsNoPrivatePage(t *testing.T) {
 	tb.do(
 		chromedp.Click(sel("logout")),
 		chromedp.WaitVisible(sel("login-form")),
-		chromedp.NavigateBack(),
-		chromedp.WaitReady(chromedp.CSS("body")),
 	)
+	// The back button: the browser asks again for the dashboard (no-store)
+	// and the portal sends it to the login page.
+	if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[any](`history.back()`)); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitJS(`document.readyState === 'complete' && (location.pathname === '/login' || !!document.querySelector('[data-testid=dealer-title]'))`, 10*time.Second)
 	if n := tb.count(`[data-testid="dealer-title"]`); n != 0 {
 		t.Fatal("the back button showed the dashboard after logout")
 	}

@@ -124,6 +124,8 @@ func (h *accountHandlers) logout(c echo.Context) error {
 		h.audit(c, "logout", s.Login, nil)
 	}
 	h.o.Sessions.Clear(c.Response())
+	// Drop cached private pages, the back/forward cache included.
+	c.Response().Header().Set("Clear-Site-Data", `"cache"`)
 	return redirect(c, "/login?out=1")
 }
 
