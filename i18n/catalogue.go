@@ -11,6 +11,10 @@ func merge() (map[string]string, map[string]string) {
 	for _, part := range [][2]map[string]string{
 		{shellEN, shellRU},
 		{listEN, listRU},
+		{usersEN, usersRU},
+		{trackersEN, trackersRU},
+		{plansEN, plansRU},
+		{reportsEN, reportsRU},
 	} {
 		maps.Copy(e, part[0])
 		maps.Copy(r, part[1])

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/navixy-portal/portal/auth"
+	"github.com/navixy-portal/portal/handlers"
 )
 
 // Config is every setting of the portal, read once from the environment.
@@ -26,8 +27,15 @@ type Config struct {
 	TLSKeyFile     string        // TLS_KEY_FILE
 	TrustProxy     bool          // TRUST_PROXY
 	UserAppURL     string        // USER_APP_URL
-	LogFormat      string        // LOG_FORMAT: json (default) or text
-	LogLevel       string        // LOG_LEVEL: debug, info (default), warn, error
+	// TrackerRegisterURL and TrackerSettingsURL open the owner's web
+	// application at tracker registration and at one tracker's settings.
+	TrackerRegisterURL string // TRACKER_REGISTER_URL
+	TrackerSettingsURL string // TRACKER_SETTINGS_URL
+	// ConsoleWSURL is the Panel's air console socket; derived from
+	// PANEL_API_URL for Navixy's own servers, the emulator's in -demo.
+	ConsoleWSURL string // CONSOLE_WS_URL
+	LogFormat    string // LOG_FORMAT: json (default) or text
+	LogLevel     string // LOG_LEVEL: debug, info (default), warn, error
 
 	// GeneratedKeys is set when -demo made session keys up.
 	GeneratedKeys bool
@@ -43,14 +51,17 @@ const defaultUserAppURL = "https://{domain}/pro/?session_key={hash}"
 // that names the variable at fault.
 func LoadConfig(getenv func(string) string, demo bool) (*Config, error) {
 	c := &Config{
-		Addr:         or(getenv("LISTEN_ADDR"), "127.0.0.1:8080"),
-		PanelAPIURL:  strings.TrimRight(getenv("PANEL_API_URL"), "/"),
-		TLSCertFile:  getenv("TLS_CERT_FILE"),
-		TLSKeyFile:   getenv("TLS_KEY_FILE"),
-		UserAppURL:   or(getenv("USER_APP_URL"), defaultUserAppURL),
-		LogFormat:    or(getenv("LOG_FORMAT"), "json"),
-		LogLevel:     or(getenv("LOG_LEVEL"), "info"),
-		CookieSecure: !demo,
+		Addr:               or(getenv("LISTEN_ADDR"), "127.0.0.1:8080"),
+		PanelAPIURL:        strings.TrimRight(getenv("PANEL_API_URL"), "/"),
+		TLSCertFile:        getenv("TLS_CERT_FILE"),
+		TLSKeyFile:         getenv("TLS_KEY_FILE"),
+		UserAppURL:         or(getenv("USER_APP_URL"), defaultUserAppURL),
+		TrackerRegisterURL: or(getenv("TRACKER_REGISTER_URL"), handlers.DefaultTrackerRegisterURL),
+		TrackerSettingsURL: or(getenv("TRACKER_SETTINGS_URL"), handlers.DefaultTrackerSettingsURL),
+		ConsoleWSURL:       strings.TrimSpace(getenv("CONSOLE_WS_URL")),
+		LogFormat:          or(getenv("LOG_FORMAT"), "json"),
+		LogLevel:           or(getenv("LOG_LEVEL"), "info"),
+		CookieSecure:       !demo,
 	}
 	var err error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
@@ -103,6 +114,21 @@ func LoadConfig(getenv func(string) string, demo bool) (*Config, error) {
 	if !strings.Contains(c.UserAppURL, "{hash}") {
 		return nil, errors.New("USER_APP_URL must contain the {hash} placeholder")
 	}
+	if !strings.Contains(c.TrackerRegisterURL, "{hash}") {
+		return nil, errors.New("TRACKER_REGISTER_URL must contain the {hash} placeholder")
+	}
+	if !strings.Contains(c.TrackerSettingsURL, "{hash}") {
+		return nil, errors.New("TRACKER_SETTINGS_URL must contain the {hash} placeholder")
+	}
+	if c.ConsoleWSURL == "" {
+		c.ConsoleWSURL = consoleURLFor(c.PanelAPIURL)
+	}
+	if c.ConsoleWSURL != "" {
+		u, err := url.Parse(c.ConsoleWSURL)
+		if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+			return nil, fmt.Errorf("CONSOLE_WS_URL %q is not a ws:// or wss:// address", c.ConsoleWSURL)
+		}
+	}
 	switch c.LogFormat {
 	case "json", "text":
 	default:
@@ -114,6 +140,23 @@ func LoadConfig(getenv func(string) string, demo bool) (*Config, error) {
 		return nil, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", c.LogLevel)
 	}
 	return c, nil
+}
+
+// consoleURLFor is the air console socket of Navixy's own Panel API
+// servers (the docs name panel.navixy.com for EU, panel.us.navixy.com for
+// US); "" for any other API address, which then needs CONSOLE_WS_URL.
+func consoleURLFor(apiURL string) string {
+	u, err := url.Parse(apiURL)
+	if err != nil {
+		return ""
+	}
+	switch u.Hostname() {
+	case "api.eu.navixy.com", "api.navixy.com":
+		return "wss://panel.navixy.com/console"
+	case "api.us.navixy.com":
+		return "wss://panel.us.navixy.com/console"
+	}
+	return ""
 }
 
 func or(v, def string) string {

@@ -72,6 +72,10 @@ func run(demo bool, seed panelsim.SeedConfig) error {
 		}
 		defer sim.Close()
 		cfg.PanelAPIURL = sim.URL
+		if cfg.ConsoleWSURL == "" {
+			// The emulator serves the air console next to its API.
+			cfg.ConsoleWSURL = "ws://" + sim.Addr + "/console"
+		}
 	}
 
 	metrics := handlers.NewMetrics(nil)
@@ -84,17 +88,20 @@ func run(demo bool, seed panelsim.SeedConfig) error {
 	}
 	sessions := auth.NewManager(cfg.SessionKeys, auth.CookieOptions{Secure: cfg.CookieSecure, Embedded: len(cfg.FrameAncestors) > 0, Idle: cfg.SessionIdle}, nil)
 	e := handlers.New(handlers.Options{
-		Client:         client,
-		Sessions:       sessions,
-		Throttle:       auth.NewThrottle(nil),
-		Assets:         static.Load(),
-		Logger:         logger,
-		Metrics:        metrics,
-		Ready:          readiness(client),
-		FrameAncestors: cfg.FrameAncestors,
-		TLS:            cfg.TLSCertFile != "",
-		TrustProxy:     cfg.TrustProxy,
-		UserAppURL:     cfg.UserAppURL,
+		Client:             client,
+		Sessions:           sessions,
+		Throttle:           auth.NewThrottle(nil),
+		Assets:             static.Load(),
+		Logger:             logger,
+		Metrics:            metrics,
+		Ready:              readiness(client),
+		FrameAncestors:     cfg.FrameAncestors,
+		TLS:                cfg.TLSCertFile != "",
+		TrustProxy:         cfg.TrustProxy,
+		UserAppURL:         cfg.UserAppURL,
+		TrackerRegisterURL: cfg.TrackerRegisterURL,
+		TrackerSettingsURL: cfg.TrackerSettingsURL,
+		ConsoleWSURL:       cfg.ConsoleWSURL,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
