@@ -114,6 +114,7 @@ type CookieOptions struct {
 
 // Manager reads and writes the staff session cookie.
 type Manager struct {
+	keys   []KeyPair
 	codecs []securecookie.Codec
 	opts   CookieOptions
 	now    func() time.Time
@@ -148,7 +149,7 @@ func NewManager(keys []KeyPair, opts CookieOptions, now func() time.Time) *Manag
 	if opts.Idle <= 0 {
 		opts.Idle = 2 * time.Hour
 	}
-	return &Manager{codecs: store.Codecs, opts: opts, now: now}
+	return &Manager{keys: keys, codecs: store.Codecs, opts: opts, now: now}
 }
 
 // Now is the manager's clock.
@@ -218,3 +219,7 @@ func (m *Manager) NewSession(hash, login string, perms Permissions) *Session {
 	now := m.now()
 	return &Session{Hash: hash, Login: login, Perms: perms, Issued: now, Seen: now, CSRF: RandomToken()}
 }
+
+// keysForTest returns the manager's codecs' source keys; used by tests to
+// build a second manager with the same keys.
+func (m *Manager) keysForTest() []KeyPair { return m.keys }

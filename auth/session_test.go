@@ -1,0 +1,196 @@
+package auth
+
+import (
+	"encoding/base64"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func testManager(now func() time.Time) *Manager {
+	kp, _ := GenerateKeys()
+	return NewManager([]KeyPair{kp}, CookieOptions{Idle: 2 * time.Hour}, now)
+}
+
+func cookieOf(t testing.TB, m *Manager, s *Session) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	if err := m.Save(rec, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == CookieName {
+			return c.Value
+		}
+	}
+	t.Fatal("no session cookie written")
+	return ""
+}
+
+func load(m *Manager, value string) (*Session, error) {
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.AddCookie(&http.Cookie{Name: CookieName, Value: value})
+	return m.Load(r)
+}
+
+func TestSessionRoundTripAndCookieAttributes(t *testing.T) {
+	m := testManager(nil)
+	s := m.NewSession("0123456789abcdef0123456789abcdef", "admin", Permissions{"users": {"read"}})
+	rec := httptest.NewRecorder()
+	if err := m.Save(rec, s); err != nil {
+		t.Fatal(err)
+	}
+	c := rec.Result().Cookies()[0]
+	if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.MaxAge <= 0 || c.MaxAge > int(PanelSessionLife/time.Second) {
+		t.Errorf("cookie attributes: %+v", c)
+	}
+	if strings.Contains(c.Value, s.Hash) || strings.Contains(c.Value, "admin") {
+		t.Error("the cookie shows its content: it must be encrypted")
+	}
+	got, err := load(m, c.Value)
+	if err != nil || got.Hash != s.Hash || !got.Perms.Can("users", "read") || got.Perms.Can("users", "update") {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	emb := NewManager(m.keysForTest(), CookieOptions{Embedded: true}, nil)
+	rec = httptest.NewRecorder()
+	_ = emb.Save(rec, s)
+	c = rec.Result().Cookies()[0]
+	if c.SameSite != http.SameSiteNoneMode || !c.Secure || !c.Partitioned {
+		t.Errorf("embedded cookie: %+v", c)
+	}
+}
+
+func TestThousandRandomAndMutatedCookiesAreRefused(t *testing.T) {
+	m := testManager(nil)
+	good := cookieOf(t, m, m.NewSession("0123456789abcdef0123456789abcdef", "admin", nil))
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 1000; i++ {
+		var v string
+		switch i % 4 {
+		case 0: // random bytes
+			b := make([]byte, rnd.IntN(400))
+			for j := range b {
+				b[j] = byte(rnd.UintN(256))
+			}
+			v = base64.URLEncoding.EncodeToString(b)
+		case 1: // one flipped character
+			b := []byte(good)
+			k := rnd.IntN(len(b))
+			b[k] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="[rnd.IntN(65)]
+			if string(b) == good {
+				continue
+			}
+			v = string(b)
+		case 2: // cut short or extended
+			v = good[:rnd.IntN(len(good))] + strings.Repeat("A", rnd.IntN(3))
+		case 3: // pieces of the good cookie shuffled
+			parts := strings.Split(good, "|")
+			rnd.Shuffle(len(parts), func(a, b int) { parts[a], parts[b] = parts[b], parts[a] })
+			v = strings.Join(parts, "|") + "x"
+		}
+		if v == good {
+			continue
+		}
+		if s, err := load(m, v); err == nil {
+			t.Fatalf("cookie %d accepted: %q -> %+v", i, v, s)
+		}
+	}
+}
+
+func TestSessionTimes(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	m := testManager(clock)
+	v := cookieOf(t, m, m.NewSession("0123456789abcdef0123456789abcdef", "admin", nil))
+	now = now.Add(119 * time.Minute)
+	if _, err := load(m, v); err != nil {
+		t.Fatalf("within idle time: %v", err)
+	}
+	now = now.Add(2 * time.Minute)
+	if _, err := load(m, v); err != ErrExpired {
+		t.Fatalf("past idle time: %v", err)
+	}
+	// Used every hour, the session still ends 24 h after login.
+	now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := m.NewSession("0123456789abcdef0123456789abcdef", "admin", nil)
+	var last string
+	for i := 0; i < 23; i++ {
+		now = now.Add(time.Hour)
+		last = cookieOf(t, m, s)
+		if _, err := load(m, last); err != nil {
+			t.Fatalf("hour %d: %v", i+1, err)
+		}
+	}
+	now = now.Add(time.Hour)
+	if _, err := load(m, last); err == nil {
+		t.Fatal("the session outlived the Panel session")
+	}
+	if err := m.Save(httptest.NewRecorder(), s); err == nil {
+		t.Fatal("a session past 24 hours was written again")
+	}
+}
+
+func TestParseKeys(t *testing.T) {
+	kp, text := GenerateKeys()
+	keys, err := ParseKeys(" " + text + " ,\n" + text)
+	if err != nil || len(keys) != 2 || string(keys[0].Hash) != string(kp.Hash) {
+		t.Fatalf("%v %d", err, len(keys))
+	}
+	b64 := base64.StdEncoding.EncodeToString(kp.Hash) + ":" + base64.StdEncoding.EncodeToString(kp.Block)
+	if _, err := ParseKeys(b64); err != nil {
+		t.Errorf("base64 pair: %v", err)
+	}
+	for _, bad := range []string{"", "abc", "00:00", strings.Repeat("0", 64) + ":" + strings.Repeat("0", 10)} {
+		if _, err := ParseKeys(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestThrottleGrowsAndForgivesOnSuccess(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	th := NewThrottle(func() time.Time { return now })
+	for i := 0; i < 5; i++ {
+		if th.Wait("1.2.3.4", "admin") != 0 {
+			t.Fatalf("waited after %d failures", i)
+		}
+		th.Fail("1.2.3.4", "admin")
+	}
+	th.Fail("1.2.3.4", "admin")
+	first := th.Wait("1.2.3.4", "admin")
+	th.Fail("1.2.3.4", "admin")
+	second := th.Wait("1.2.3.4", "admin")
+	if first <= 0 || second <= first {
+		t.Fatalf("waits %v then %v: should grow", first, second)
+	}
+	// Another address trying the same login waits too; the same address
+	// trying another login waits too.
+	if th.Wait("5.6.7.8", "admin") == 0 || th.Wait("1.2.3.4", "other") == 0 {
+		t.Error("the throttle is not per login and per address")
+	}
+	th.Succeed("admin")
+	if th.Wait("5.6.7.8", "admin") != 0 {
+		t.Error("success did not clear the login")
+	}
+	now = now.Add(time.Hour)
+	if th.Wait("1.2.3.4", "x") != 0 {
+		t.Error("waits never end")
+	}
+}
+
+func FuzzSessionCookie(f *testing.F) {
+	m := testManager(nil)
+	f.Add(cookieOf(f, m, m.NewSession("0123456789abcdef0123456789abcdef", "admin", Permissions{"users": {"read"}})))
+	f.Add("")
+	f.Add("MTY5|abc|def")
+	f.Add(strings.Repeat("A", 5000))
+	f.Fuzz(func(t *testing.T, v string) {
+		s, err := load(m, v)
+		if err == nil && (s.Hash == "" || s.CSRF == "") {
+			t.Fatalf("accepted an empty session from %q", v)
+		}
+	})
+}
