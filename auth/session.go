@@ -37,6 +37,10 @@ type Session struct {
 	Issued time.Time   `json:"i"`
 	Seen   time.Time   `json:"s"`
 	CSRF   string      `json:"c"`
+	// DealerID and DealerTitle name the dealer whose panel this is, for the
+	// header and the audit log.
+	DealerID    int    `json:"d,omitempty"`
+	DealerTitle string `json:"t,omitempty"`
 	// Parent is the staff member's own Panel session while they work inside
 	// a reseller's panel; "return to my panel" restores it.
 	Parent *Session `json:"o,omitempty"`

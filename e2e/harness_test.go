@@ -52,6 +52,9 @@ func TestMain(m *testing.M) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
+		// The embedding tests serve the portal over HTTPS with a test
+		// certificate.
+		chromedp.IgnoreCertErrors,
 		chromedp.WindowSize(1280, 900),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)

@@ -20,6 +20,7 @@ import (
 type accountAPI interface {
 	Auth(ctx context.Context, login, password string) (*panelclient.AuthResult, error)
 	Logout(ctx context.Context, hash string) error
+	DealerInfo(ctx context.Context, hash string) (*panelclient.Dealer, error)
 }
 
 // accountHandlers are the login page, the logout action and the language
@@ -101,6 +102,13 @@ func (h *accountHandlers) login(c echo.Context) error {
 	h.o.Throttle.Succeed(login)
 	h.o.Metrics.Logins.Inc()
 	s := h.o.Sessions.NewSession(res.Hash, login, auth.Permissions(res.Permissions))
+	// The dealer's id and title go into the session for the header and the
+	// audit lines; a failure here does not stop the sign-in.
+	if s.Perms.Can("base", "get_dealer_info") {
+		if d, err := h.api.DealerInfo(c.Request().Context(), res.Hash); err == nil {
+			s.DealerID, s.DealerTitle = d.ID, d.Title
+		}
+	}
 	if err := h.o.Sessions.Save(c.Response(), s); err != nil {
 		return err
 	}

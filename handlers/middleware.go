@@ -13,6 +13,7 @@ import (
 
 	"github.com/navixy-portal/portal/auth"
 	"github.com/navixy-portal/portal/i18n"
+	"github.com/navixy-portal/portal/panelclient"
 )
 
 const (
@@ -219,12 +220,12 @@ func (a *app) requireAny(perms ...auth.Perm) echo.MiddlewareFunc {
 func (a *app) audit(c echo.Context, action string, target any, err error) {
 	attrs := []any{"request_id", requestID(c), "action", action, "target", fmt.Sprint(target)}
 	if s := session(c); s != nil {
-		attrs = append(attrs, "staff", s.Login)
+		attrs = append(attrs, "staff", s.Login, "dealer_id", s.DealerID)
 	}
 	result := "ok"
 	if err != nil {
 		result = "error"
-		attrs = append(attrs, "error", err.Error())
+		attrs = append(attrs, "code", panelclient.Code(err), "error", err.Error())
 	}
 	attrs = append(attrs, "result", result)
 	a.log().Info("audit", attrs...)

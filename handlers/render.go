@@ -53,6 +53,7 @@ func (a *app) shell(c echo.Context) *templates.Shell {
 		s.CSRF = sess.CSRF
 		s.Nav = navFor(sess.Perms, c.Request().URL.Path)
 		s.CanSearch = canSearch(sess.Perms)
+		s.Dealer = sess.DealerTitle
 		if sess.Parent != nil {
 			s.Reseller = sess.Login
 		}

@@ -58,8 +58,30 @@ type envConfig struct {
 	sim       *panelsim.Server
 	simURL    string
 	seed      panelsim.SeedConfig
-	frame     []string
+	tls       bool
 	handlerFn func(*handlers.Options)
+	cookies   *auth.CookieOptions
+}
+
+// WithTLS serves the portal over HTTPS (a test certificate).
+func WithTLS() Option { return func(c *envConfig) { c.tls = true } }
+
+// WithEmbedding lets the given origins frame the portal, with the cookies
+// an embedded portal uses (SameSite=None; Secure; Partitioned). It implies
+// WithTLS.
+func WithEmbedding(origins ...string) Option {
+	return func(c *envConfig) {
+		c.tls = true
+		c.cookies = &auth.CookieOptions{Secure: true, Embedded: true, Idle: 2 * time.Hour}
+		prev := c.handlerFn
+		c.handlerFn = func(o *handlers.Options) {
+			o.FrameAncestors = origins
+			o.TLS = true
+			if prev != nil {
+				prev(o)
+			}
+		}
+	}
 }
 
 // WithKeys uses the given session keys (to test rotation and replicas).
@@ -102,7 +124,11 @@ func New(t testing.TB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.Sessions = auth.NewManager(cfg.keys, auth.CookieOptions{Idle: 2 * time.Hour}, clock.Now)
+	cookieOpts := auth.CookieOptions{Idle: 2 * time.Hour}
+	if cfg.cookies != nil {
+		cookieOpts = *cfg.cookies
+	}
+	env.Sessions = auth.NewManager(cfg.keys, cookieOpts, clock.Now)
 	env.Throttle = auth.NewThrottle(clock.Now)
 	ho := handlers.Options{
 		Client:   client,
@@ -116,7 +142,11 @@ func New(t testing.TB, opts ...Option) *Env {
 		cfg.handlerFn(&ho)
 	}
 	e := handlers.New(ho)
-	env.Portal = httptest.NewServer(e)
+	if cfg.tls {
+		env.Portal = httptest.NewTLSServer(e)
+	} else {
+		env.Portal = httptest.NewServer(e)
+	}
 	t.Cleanup(env.Portal.Close)
 	env.URL = env.Portal.URL
 	return env
@@ -139,6 +169,7 @@ type Browser struct {
 func (e *Env) NewBrowser(t testing.TB) *Browser {
 	jar, _ := cookiejar.New(nil)
 	return &Browser{t: t, env: e, Jar: jar, HTTP: &http.Client{
+		Transport:     e.Portal.Client().Transport,
 		Jar:           jar,
 		Timeout:       20 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

@@ -50,23 +50,26 @@ func main() {
 	case *healthcheck:
 		os.Exit(checkHealth(os.Getenv("LISTEN_ADDR")))
 	}
-	if err := run(*demo, panelsim.SeedConfig{Users: *demoUsers, Trackers: *demoTrackers}); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, *demo, panelsim.SeedConfig{Users: *demoUsers, Trackers: *demoTrackers}, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(1)
 	}
 }
 
-func run(demo bool, seed panelsim.SeedConfig) error {
-	cfg, err := LoadConfig(os.Getenv, demo)
+// run serves until ctx ends (SIGTERM or SIGINT in main), then stops
+// accepting connections and lets in-flight requests finish. listening, when
+// set, is told the portal's URL once it accepts connections.
+func run(ctx context.Context, getenv func(string) string, demo bool, seed panelsim.SeedConfig, listening func(url string)) error {
+	cfg, err := LoadConfig(getenv, demo)
 	if err != nil {
 		return err
 	}
 	logger := newLogger(cfg)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 
 	if demo && cfg.PanelAPIURL == "" {
-		sim, err := panelsim.Start(ctx, "127.0.0.1:0", panelsim.WithSeed(seed), panelsim.WithLogger(logger.With("component", "panelsim")))
+		sim, err := panelsim.Start(context.WithoutCancel(ctx), "127.0.0.1:0", panelsim.WithSeed(seed), panelsim.WithLogger(logger.With("component", "panelsim")))
 		if err != nil {
 			return fmt.Errorf("start the emulator: %w", err)
 		}
@@ -117,6 +120,9 @@ func run(demo bool, seed panelsim.SeedConfig) error {
 		printDemo(url, cfg)
 	}
 	logger.Info("portal listening", "url", url, "panel_api", cfg.PanelAPIURL, "version", version)
+	if listening != nil {
+		listening(url)
+	}
 
 	srv := e.Server
 	srv.IdleTimeout = 2 * time.Minute

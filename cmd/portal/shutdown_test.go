@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/navixy-portal/portal/panelclient/panelsim"
+)
+
+// TestShutdownFinishesInFlightRequests: on SIGTERM (here: the context
+// ending) a request already being served completes, and new connections
+// are refused.
+func TestShutdownFinishesInFlightRequests(t *testing.T) {
+	sim := panelsim.New(panelsim.WithSeed(panelsim.SeedConfig{Users: 5, Trackers: 5}))
+	sim.SetFault("timezone/list", panelsim.Fault{Latency: 700 * time.Millisecond})
+	ts := httptest.NewServer(sim)
+	defer ts.Close()
+	vars := map[string]string{
+		"PANEL_API_URL": ts.URL + "/v2/panel",
+		"SESSION_KEYS":  testKeys,
+		"LISTEN_ADDR":   "127.0.0.1:0",
+		"LOG_LEVEL":     "error",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	urls := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, env(vars), false, panelsim.SeedConfig{}, func(u string) { urls <- u }) }()
+	var url string
+	select {
+	case url = <-urls:
+	case err := <-done:
+		t.Fatalf("portal did not start: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("portal did not start")
+	}
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	slow := make(chan result, 1)
+	go func() {
+		resp, err := http.Get(url + "/readyz")
+		if err != nil {
+			slow <- result{err: err}
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		slow <- result{status: resp.StatusCode, body: string(b)}
+	}()
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	r := <-slow
+	if r.err != nil || r.status != http.StatusOK || r.body != "ready\n" {
+		t.Fatalf("in-flight request: %+v", r)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if _, err := http.Get(url + "/healthz"); err == nil {
+		t.Fatal("a new request was served after shutdown")
+	}
+}

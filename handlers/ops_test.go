@@ -1,0 +1,99 @@
+package handlers_test
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/navixy-portal/portal/handlers"
+	"github.com/navixy-portal/portal/portaltest"
+)
+
+func TestHealthReadyAndMetrics(t *testing.T) {
+	ready := error(nil)
+	env := portaltest.New(t, portaltest.WithOptions(func(o *handlers.Options) {
+		o.Ready = func() error { return ready }
+		o.Metrics = handlers.NewMetrics(nil)
+	}))
+	b := env.NewBrowser(t)
+	if p := b.Get("/healthz"); p.Status != http.StatusOK {
+		t.Errorf("healthz %d", p.Status)
+	}
+	if p := b.Get("/readyz"); p.Status != http.StatusOK {
+		t.Errorf("readyz %d", p.Status)
+	}
+	ready = io.ErrUnexpectedEOF
+	if p := b.Get("/readyz"); p.Status != http.StatusServiceUnavailable {
+		t.Errorf("readyz with the Panel down: %d", p.Status)
+	}
+	b.Login("admin", "admin")
+	b.Get("/login")
+	b.Post("/login", url.Values{"login": {"admin"}, "password": {"bad"}})
+	m := b.Get("/metrics").Body
+	for _, want := range []string{
+		`portal_http_requests_seconds_count{method="GET",route="/",status="200"}`,
+		`portal_logins_total 1`,
+		`portal_login_failures_total{reason="wrong"} 1`,
+		`portal_login_throttled_total 0`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+func TestHTMLIsGzipped(t *testing.T) {
+	env := portaltest.New(t)
+	req, _ := http.NewRequest(http.MethodGet, env.URL+"/login", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(zr)
+	if !strings.Contains(string(body), "login-form") {
+		t.Error("the gzipped page is not the login page")
+	}
+}
+
+func TestAuditLinesNameStaffDealerAndResultButNoSecrets(t *testing.T) {
+	env := portaltest.New(t)
+	b := env.NewBrowser(t)
+	b.Login("admin", "admin")
+	hash := hashOf(t, env, b)
+	b.Post("/logout", nil)
+	var found bool
+	for _, line := range strings.Split(env.Logs(), "\n") {
+		if line == "" {
+			continue
+		}
+		if strings.Contains(line, hash) || strings.Contains(line, `"password"`) || strings.Contains(line, "portal_session=") {
+			t.Fatalf("a log line carries a secret: %s", line)
+		}
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("not a JSON log line: %s", line)
+		}
+		if rec["msg"] == "audit" && rec["action"] == "logout" {
+			found = true
+			if rec["staff"] != "admin" || rec["result"] != "ok" || rec["request_id"] == "" || rec["dealer_id"] == float64(0) {
+				t.Errorf("audit line incomplete: %s", line)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no audit line for logout")
+	}
+}
