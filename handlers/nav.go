@@ -17,7 +17,12 @@ type section struct {
 
 // sections lists the portal's sections in the official console's order.
 // A section appears here once its pages exist.
-var sections = []section{}
+var sections = []section{
+	{key: "nav.users", href: "/users", testID: "nav-users", need: []auth.Perm{auth.P("users", "read")}},
+	{key: "nav.trackers", href: "/trackers", testID: "nav-trackers", need: []auth.Perm{auth.P("trackers", "read")}},
+	{key: "nav.plans", href: "/plans", testID: "nav-plans", need: []auth.Perm{auth.P("tariffs", "read")}},
+	{key: "nav.reports", href: "/reports/active", testID: "nav-reports", need: []auth.Perm{auth.P("trackers", "report")}},
+}
 
 func navFor(p auth.Permissions, path string) []templates.NavItem {
 	var out []templates.NavItem

@@ -35,6 +35,17 @@ type Options struct {
 	TrustProxy bool
 	// UserAppURL opens a user's web application: {domain} and {hash}.
 	UserAppURL string
+	// TrackerRegisterURL opens the owner's web application at its tracker
+	// registration page: {domain}, {hash} (DefaultTrackerRegisterURL when
+	// empty).
+	TrackerRegisterURL string
+	// TrackerSettingsURL opens the owner's web application at a tracker's
+	// settings page: {domain}, {hash}, {tracker_id}
+	// (DefaultTrackerSettingsURL when empty).
+	TrackerSettingsURL string
+	// ConsoleWSURL is the Panel's air console socket, e.g.
+	// wss://panel.navixy.com/console; empty turns the air console off.
+	ConsoleWSURL string
 	// Now is the clock (tests move it).
 	Now func() time.Time
 }
@@ -49,6 +60,12 @@ func New(o Options) *echo.Echo {
 	}
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics(nil)
+	}
+	if o.TrackerRegisterURL == "" {
+		o.TrackerRegisterURL = DefaultTrackerRegisterURL
+	}
+	if o.TrackerSettingsURL == "" {
+		o.TrackerSettingsURL = DefaultTrackerSettingsURL
 	}
 	e := echo.New()
 	e.HideBanner = true

@@ -46,6 +46,16 @@
       }, 0);
     }
   });
+  // A file field with data-max-bytes refuses a larger file before anything
+  // is uploaded, saying why (data-max-bytes-message); the server checks too.
+  document.addEventListener("change", function (ev) {
+    var f = ev.target;
+    if (!f.matches || !f.matches("input[type=file][data-max-bytes]")) { return; }
+    var max = parseInt(f.getAttribute("data-max-bytes"), 10);
+    var big = Array.prototype.some.call(f.files || [], function (x) { return x.size > max; });
+    f.setCustomValidity(big ? f.getAttribute("data-max-bytes-message") : "");
+    if (big) { f.reportValidity(); }
+  });
   document.addEventListener("htmx:afterRequest", function (ev) {
     var form = ev.detail.elt;
     if (form && form.hasAttribute && form.hasAttribute("data-once") && !ev.detail.successful) {

@@ -45,6 +45,8 @@ type Server struct {
 	accounts accountBook
 	faults   faultBook
 	calls    callLog
+	// devices is the air console and other device-side state (console.go).
+	devices *deviceRuntime
 }
 
 // Option configures a Server built by New.
@@ -102,6 +104,9 @@ func (s *Server) registerActions() {
 	s.registerAccountActions()
 	s.registerDealerActions()
 	s.registerTimezoneActions()
+	s.registerUserActions()
+	s.registerTrackerActions()
+	s.registerTariffActions()
 }
 
 // Store gives tests read access to the emulator's data, for example to
@@ -203,6 +208,10 @@ type rawReply struct {
 
 // ServeHTTP answers one Panel API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == consolePath || r.URL.Path == consolePath+"/" {
+		s.serveConsole(w, r) // the air console WebSocket (console.go)
+		return
+	}
 	start := time.Now()
 	name, known := actionName(r.URL.Path)
 	s.calls.countAttempt(name)

@@ -16,6 +16,9 @@ type Running struct {
 	URL string
 	// Addr is the address the emulator listens on ("127.0.0.1:41234").
 	Addr string
+	// ConsoleURL is the air console WebSocket, "ws://127.0.0.1:41234/console"
+	// (see ConsoleURLFor).
+	ConsoleURL string
 	// Server is the emulator, for faults, call counts and extra accounts.
 	Server *Server
 
@@ -43,11 +46,12 @@ func Start(ctx context.Context, addr string, opts ...Option) (*Running, error) {
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	r := &Running{
-		URL:    "http://" + ln.Addr().String() + "/v2/panel",
-		Addr:   ln.Addr().String(),
-		Server: srv,
-		http:   hs,
-		done:   make(chan struct{}),
+		URL:        "http://" + ln.Addr().String() + "/v2/panel",
+		Addr:       ln.Addr().String(),
+		ConsoleURL: ConsoleURLFor("http://" + ln.Addr().String()),
+		Server:     srv,
+		http:       hs,
+		done:       make(chan struct{}),
 	}
 	go func() {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -70,6 +74,7 @@ func Start(ctx context.Context, addr string, opts ...Option) (*Running, error) {
 func (r *Running) Close() error {
 	r.closeOnce.Do(func() {
 		close(r.done)
+		r.Server.CloseConsoles() // Shutdown does not wait for WebSockets
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if err := r.http.Shutdown(ctx); err != nil {

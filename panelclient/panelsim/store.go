@@ -363,6 +363,8 @@ type Store struct {
 	// first use (see ledgerLocked).
 	ledgers map[int][]Transaction
 
+	userSide userSideTables // user.go: end-user sessions, password history, default MFA
+
 	nextUserID, nextTrackerID, nextSourceID, nextTariffID, nextTransactionID int
 }
 

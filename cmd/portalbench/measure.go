@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+)
+
+// stats summarises one measurement: how many requests, how fast, how
+// many failed and the first failure seen.
+type stats struct {
+	N        int
+	Errors   int
+	FirstErr error
+	Elapsed  time.Duration
+	lat      []time.Duration // sorted
+}
+
+func (s stats) RPS() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.N) / s.Elapsed.Seconds()
+}
+
+// P returns the q-quantile (0 < q <= 1) of the successful requests'
+// latency, nearest rank.
+func (s stats) P(q float64) time.Duration {
+	if len(s.lat) == 0 {
+		return 0
+	}
+	i := int(float64(len(s.lat))*q+0.999999) - 1
+	return s.lat[min(max(i, 0), len(s.lat)-1)]
+}
+
+// closedLoop runs `clients` workers, each sending its next request as soon
+// as the previous one is answered, until dur has passed. Requests in
+// flight at the end finish (they are not failures); ctx cancels the lot.
+func closedLoop(ctx context.Context, clients int, dur time.Duration, do func(ctx context.Context, client int) error) stats {
+	var (
+		mu  sync.Mutex
+		all stats
+		wg  sync.WaitGroup
+	)
+	start := time.Now()
+	deadline := start.Add(dur)
+	for i := range clients {
+		wg.Go(func() {
+			var lat []time.Duration
+			var errs int
+			var first error
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				t0 := time.Now()
+				err := do(ctx, i)
+				if err != nil {
+					errs++
+					if first == nil {
+						first = err
+					}
+					continue
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			all.lat = append(all.lat, lat...)
+			all.N += len(lat)
+			all.Errors += errs
+			if all.FirstErr == nil {
+				all.FirstErr = first
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	all.Elapsed = time.Since(start)
+	slices.Sort(all.lat)
+	return all
+}
+
+// sequential times n runs of fn one after the other.
+func sequential(ctx context.Context, n int, fn func(ctx context.Context) error) stats {
+	var s stats
+	start := time.Now()
+	for range n {
+		if ctx.Err() != nil {
+			break
+		}
+		t0 := time.Now()
+		if err := fn(ctx); err != nil {
+			s.Errors++
+			if s.FirstErr == nil {
+				s.FirstErr = err
+			}
+			continue
+		}
+		s.lat = append(s.lat, time.Since(t0))
+		s.N++
+	}
+	s.Elapsed = time.Since(start)
+	slices.Sort(s.lat)
+	return s
+}
+
+// verdict is a row's outcome.
+type verdict int
+
+const (
+	pass verdict = iota
+	fail
+	info // a figure reported without a budget
+)
+
+func (v verdict) String() string {
+	switch v {
+	case pass:
+		return "PASS"
+	case fail:
+		return "FAIL"
+	}
+	return "info"
+}
+
+// row is one line of the bench's table.
+type row struct {
+	Figure, Value, Budget string
+	Verdict               verdict
+}
+
+func check(ok bool) verdict {
+	if ok {
+		return pass
+	}
+	return fail
+}
+
+// printTable writes the rows as one aligned table.
+func printTable(w io.Writer, rows []row) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FIGURE\tVALUE\tBUDGET\tRESULT")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Figure, r.Value, r.Budget, r.Verdict)
+	}
+	_ = tw.Flush()
+}
+
+// ms formats a latency in milliseconds with a useful precision.
+func ms(d time.Duration) string {
+	f := float64(d) / float64(time.Millisecond)
+	switch {
+	case f < 10:
+		return fmt.Sprintf("%.2f ms", f)
+	case f < 100:
+		return fmt.Sprintf("%.1f ms", f)
+	}
+	return fmt.Sprintf("%.0f ms", f)
+}
+
+// kb formats a byte count in kilobytes (1 KB = 1000 bytes, the stricter
+// reading of the budgets).
+func kb(n int64) string { return fmt.Sprintf("%.1f KB", float64(n)/1000) }
+
+// mb formats a byte count in megabytes (1 MB = 2^20 bytes, as the kernel
+// and Go's runtime count memory).
+func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
+
+// shortErr keeps an error on one table line.
+func shortErr(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if len(s) > 110 {
+		s = s[:107] + "..."
+	}
+	return s
+}

@@ -1,0 +1,18 @@
+//go:build !linux
+
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+)
+
+func dieWithParent(*exec.Cmd) {}
+
+func terminate(p *os.Process) { _ = p.Kill() }
+
+// memOf needs /proc: the memory figures are Linux-only.
+func memOf(int) (rss, peak int64, err error) {
+	return 0, 0, errors.New("resident memory is read from /proc (Linux only)")
+}
