@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/labstack/echo/v4"
 
 	"github.com/navixy-portal/portal/auth"
 	"github.com/navixy-portal/portal/handlers"
@@ -43,6 +44,7 @@ type Env struct {
 	SimURL   string
 	Portal   *httptest.Server
 	URL      string
+	Echo     *echo.Echo
 	Sessions *auth.Manager
 	Keys     []auth.KeyPair
 	Clock    *Clock
@@ -142,6 +144,7 @@ func New(t testing.TB, opts ...Option) *Env {
 		cfg.handlerFn(&ho)
 	}
 	e := handlers.New(ho)
+	env.Echo = e
 	if cfg.tls {
 		env.Portal = httptest.NewTLSServer(e)
 	} else {
