@@ -81,7 +81,7 @@ func TestBrowserTrackersSearchAndSort(t *testing.T) {
 	tb.do(trkVoid(chromedp.Evaluate[bool](`window.__stay = true`)))
 	tb.do(chromedp.SendKeys(sel("list-search"), "Truck"))
 	tb.waitJS(`location.search.includes('q=Truck')`, 10*time.Second)
-	tb.waitJS(`(() => { const r = [...document.querySelectorAll('[data-testid="tracker-row"]')]; return r.length > 0 && r.every(x => x.textContent.includes('Truck')); })()`, 10*time.Second)
+	tb.waitJS(`(() => { const r = [...document.querySelectorAll('[data-testid="tracker-row"]')]; return r.length > 0 && r.every(x => x.textContent.toLowerCase().includes('truck')); })()`, 10*time.Second)
 	tb.do(chromedp.Click(chromedp.CSS(`[data-testid="sort-label"] a`)))
 	tb.waitJS(`location.search.includes('sort=label') && location.search.includes('q=Truck')`, 10*time.Second)
 	tb.do(chromedp.Click(chromedp.CSS(`[data-testid="sort-label"] a`)))

@@ -205,6 +205,12 @@ func (h *consoleHandlers) stream(c echo.Context) error {
 		select {
 		case f, open := <-frames:
 			if !open {
+				if websocket.CloseStatus(readErr) == websocket.StatusPolicyViolation {
+					// The Panel refused the key (expired, or the device
+					// became unavailable).
+					h.log().Warn("console upstream refused the key", "request_id", requestID(c), "tracker", id)
+					return fail(l.T("console.upstream_failed"))
+				}
 				state := map[string]string{"state": "closed", "text": l.T("console.state.closed")}
 				if ctx.Err() == nil && life.Err() != nil {
 					state["text"] = l.T("console.state.expired")

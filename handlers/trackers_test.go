@@ -150,12 +150,24 @@ func TestTrackerListStateLivesInTheURL(t *testing.T) {
 	if p.Status != http.StatusOK {
 		t.Fatalf("status %d", p.Status)
 	}
-	href, _ := p.Doc.Find(`[data-testid="page-next"]`).Attr("href")
+	href, _ := p.Doc.Find(`[data-testid="sort-id"] a`).Attr("href")
 	u, _ := url.Parse(href)
-	for k, v := range map[string]string{"q": "Truck", "sort": "label", "dir": "desc", "per_page": "10", "clones": "exclude", "tariff_id": "2", "page": "2"} {
+	for k, v := range map[string]string{"q": "Truck", "sort": "id", "dir": "", "per_page": "10", "clones": "exclude", "tariff_id": "2", "page": ""} {
+		if got := u.Query().Get(k); got != v {
+			t.Errorf("sort link %s=%q, want %q (%s)", k, got, v, href)
+		}
+	}
+	p = b.Get("/trackers?sort=label&dir=desc&per_page=10&clones=exclude")
+	href, _ = p.Doc.Find(`[data-testid="page-next"]`).Attr("href")
+	u, _ = url.Parse(href)
+	for k, v := range map[string]string{"sort": "label", "dir": "desc", "per_page": "10", "clones": "exclude", "page": "2"} {
 		if got := u.Query().Get(k); got != v {
 			t.Errorf("next-page link %s=%q, want %q (%s)", k, got, v, href)
 		}
+	}
+	p = b.Get(q)
+	if len(trkRows(p)) == 0 {
+		t.Error("no originals labelled Truck on plan 2")
 	}
 	for _, id := range trkRows(p) {
 		tr, _ := env.Sim.Store().Tracker(id)

@@ -44,7 +44,16 @@ var userCheckFields = []string{"activated", "verified", "dealer_mfa_settings.typ
 // legal name).
 var userCompanyRequired = []string{
 	"post_country", "post_region", "post_city", "post_street_address", "post_index",
-	"registered_region", "registered_city", "registered_street_address", "registered_index",
+	"registered_country", "registered_region", "registered_city", "registered_street_address", "registered_index",
+}
+
+// userTextMax are the documented maximum lengths, in characters (the
+// markdown's state_reg_num, the OpenAPI file's user schemas for the rest).
+var userTextMax = map[string]int{
+	"login": 255, "first_name": 100, "middle_name": 100, "last_name": 100,
+	"post_country": 100, "post_region": 100, "post_city": 100, "post_street_address": 200,
+	"registered_country": 100, "registered_region": 100, "registered_city": 100, "registered_street_address": 200,
+	"legal_name": 255, "tin": 255, "iec": 255, "state_reg_num": 15,
 }
 
 // readUserValues reads the submitted user form: text trimmed, checkboxes
@@ -154,8 +163,16 @@ func checkUser(l *i18n.Localizer, v map[string]string, create bool, password, co
 			v["phone"] = digits
 		}
 	}
-	if utf8.RuneCountInString(v["state_reg_num"]) > 15 {
-		errs["state_reg_num"] = l.T("users.err.max", 15)
+	for f, max := range userTextMax {
+		if _, done := errs[f]; !done && utf8.RuneCountInString(v[f]) > max {
+			errs[f] = l.T("users.err.max", max)
+		}
+	}
+	if s := v["state_reg_num"]; s != "" && errs["state_reg_num"] == "" && !userAllDigits(s) {
+		errs["state_reg_num"] = l.T("users.err.digits")
+	}
+	if s := v["okpo_code"]; s != "" && (!userAllDigits(s) || len(s) < 8 || len(s) > 10) {
+		errs["okpo_code"] = l.T("users.err.okpo")
 	}
 	if msg := checkUserComment(l, v["comment"]); msg != "" {
 		errs["comment"] = msg

@@ -214,6 +214,13 @@ func TestUserCreateThenFindAndEdit(t *testing.T) {
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("update: status %d: %s %v", p.Status, p.Text("[data-testid=form-error]"), p.Doc.Find(".field-error").Text())
 	}
+	// Another user's login: 206 on the login field, the rest kept.
+	taken, _ := env.Sim.Store().User(33)
+	g.Set("login", taken.Login)
+	p = b.Post(fmt.Sprintf("/users/%d/edit", id), g)
+	if p.Status != http.StatusUnprocessableEntity || !strings.Contains(fieldError(p, "login"), "already in use") || fieldValue(p, "first_name") != "Augusta Ada" {
+		t.Errorf("update with a login in use: status %d, %q", p.Status, fieldError(p, "login"))
+	}
 	card = b.Get(fmt.Sprintf("/users/%d", id))
 	if !strings.Contains(card.Text("[data-testid=user-title]"), "Augusta Ada") || card.Text("[data-testid=prop-comment]") != "edited" {
 		t.Errorf("after edit: %q / %q", card.Text("[data-testid=user-title]"), card.Text("[data-testid=prop-comment]"))

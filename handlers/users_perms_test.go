@@ -109,3 +109,52 @@ func TestUsersTechCreatesAndEditsButCannotDelete(t *testing.T) {
 		t.Errorf("tech balance change: %d %s", p.Status, p.Text("[data-testid=form-error]"))
 	}
 }
+
+// The docs and the official console disagree on "log in as user":
+// user/session/create lists users: update and user_sessions: create, the
+// console shows the action with users: read and user_sessions: create. The
+// portal follows the console for the button and the route; a session
+// without users: update then meets the Panel's own refusal, shown as the
+// 403 page.
+func TestLoginAsFollowsTheConsoleGate(t *testing.T) {
+	env := portaltest.New(t)
+	env.Sim.AddAccount("support", "support", map[string][]string{
+		"base": {"get_dealer_info"}, "users": {"read"}, "user_sessions": {"create"},
+	})
+	b := env.NewBrowser(t)
+	b.Login("support", "support")
+	card := b.Get("/users/40")
+	if !card.Has("[data-testid=user-login-as]") {
+		t.Fatal("users: read with user_sessions: create does not offer log in as user")
+	}
+	p := b.Post("/users/40/session", nil)
+	if p.Status != http.StatusForbidden || env.Sim.Attempts("user/session/create") != 1 {
+		t.Errorf("status %d, %d upstream attempts: the Panel (users: update) should refuse", p.Status, env.Sim.Attempts("user/session/create"))
+	}
+}
+
+// Every action on a user that does not exist (or belongs to another
+// dealer) ends on the not-found page: user/* answer 201.
+func TestUserActionsOnAMissingUser(t *testing.T) {
+	env := portaltest.New(t)
+	b := admin(t, env)
+	tok := balanceToken(t, b, 40)
+	const missing = "/users/987654"
+	for path, form := range map[string]url.Values{
+		missing + "/password": {"password": {"Hh6FXTt%E!Rx*%f3"}, "password_confirm": {"Hh6FXTt%E!Rx*%f3"}},
+		missing + "/balance":  {"_once": {tok}, "type": {"balance"}, "amount": {"1"}, "text": {"correction"}},
+		missing + "/mfa":      {"settings.type": {"allowed"}},
+		missing + "/session":  nil,
+		missing + "/delete":   {"login": {"x@example.com"}},
+		missing + "/edit":     {"login": {"x@example.com"}, "first_name": {"X"}, "last_name": {"Y"}},
+	} {
+		if p := b.Post(path, form); p.Status != http.StatusNotFound {
+			t.Errorf("POST %s: %d, want 404", path, p.Status)
+		}
+	}
+	for _, path := range []string{missing, missing + "/edit", missing + "/password", missing + "/balance", missing + "/delete", missing + "/transactions"} {
+		if p := b.Get(path); p.Status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, p.Status)
+		}
+	}
+}

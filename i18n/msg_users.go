@@ -4,7 +4,7 @@ package i18n
 // import.
 var usersEN = map[string]string{
 	"users.title":            "Users",
-	"users.breadcrumb":       "Breadcrumb",
+	"users.breadcrumb":       "breadcrumb",
 	"users.search":           "Search by ID, login, name, phone, address, TIN",
 	"users.only_active":      "Only active users",
 	"users.create":           "New user",
@@ -102,7 +102,7 @@ var usersEN = map[string]string{
 
 	"users.phone.hint":     "10 to 15 digits with the country code, e.g. 447700900123; spaces, dashes and a leading + are removed.",
 	"users.post.hint":      "Legal entities and sole traders must fill in the whole postal address.",
-	"users.legal.hint":     "Legal entities and sole traders only. The legal name, region, city, address and postal code of registration are required for them (a sole trader has no legal name).",
+	"users.legal.hint":     "Legal entities and sole traders only. The registration country, region, city, address and postal code are required for them, and the legal name for a legal entity.",
 	"users.comment.hint":   "Up to 255 characters, on one line.",
 	"users.password.rules": "12 to 20 characters with at least one uppercase letter, one lowercase letter, one digit and one of ! @ # $ % ^ & *. The last 10 passwords cannot be reused.",
 
@@ -123,6 +123,8 @@ var usersEN = map[string]string{
 	"users.err.phone":            "Enter 10 to 15 digits (country code included).",
 	"users.err.max":              "At most %d characters.",
 	"users.err.comment_length":   "At most 255 characters.",
+	"users.err.digits":           "Digits only.",
+	"users.err.okpo":             "8 to 10 digits.",
 	"users.err.comment_chars":    "Use printable characters only: no line breaks or tabs.",
 	"users.err.discount_value":   "Enter a percentage from 0 to 100.",
 	"users.err.discount_min":     "Enter a whole number, 0 or more.",
@@ -154,7 +156,7 @@ var usersEN = map[string]string{
 	"users.login_as": "Log in as user",
 
 	"users.delete.title":       "Delete user %s",
-	"users.delete.warning":     "This deletes %s for good, with the user's sub-users and all %d of the user's trackers, which are corrupted and cannot be restored.",
+	"users.delete.warning":     "This deletes %s for good, with the user's sub-users and trackers (%d); the trackers are corrupted and cannot be restored.",
 	"users.delete.type_login":  "To confirm, type the user's login: %s",
 	"users.delete.mismatch":    "This is not the user's login. Type it exactly as shown.",
 	"users.delete.clones":      "Also delete the clones of these trackers that other users have",
@@ -337,7 +339,7 @@ var usersRU = map[string]string{
 
 	"users.phone.hint":     "От 10 до 15 цифр с кодом страны, например 79161234567; пробелы, дефисы и ведущий + убираются.",
 	"users.post.hint":      "Юридическим лицам и ИП нужно заполнить почтовый адрес целиком.",
-	"users.legal.hint":     "Только для юридических лиц и ИП. Для них обязательны юридическое название (кроме ИП), а также регион, город, адрес и индекс регистрации.",
+	"users.legal.hint":     "Только для юридических лиц и ИП. Для них обязательны страна, регион, город, адрес и индекс регистрации, а для юрлица ещё и юридическое название.",
 	"users.comment.hint":   "До 255 символов, в одну строку.",
 	"users.password.rules": "От 12 до 20 символов: хотя бы одна заглавная и одна строчная латинская буква, цифра и один из символов ! @ # $ % ^ & *. Последние 10 паролей повторять нельзя.",
 
@@ -358,6 +360,8 @@ var usersRU = map[string]string{
 	"users.err.phone":            "Введите от 10 до 15 цифр (с кодом страны).",
 	"users.err.max":              "Не больше %d символов.",
 	"users.err.comment_length":   "Не больше 255 символов.",
+	"users.err.digits":           "Только цифры.",
+	"users.err.okpo":             "От 8 до 10 цифр.",
 	"users.err.comment_chars":    "Только печатные символы: без переносов строк и табуляции.",
 	"users.err.discount_value":   "Введите процент от 0 до 100.",
 	"users.err.discount_min":     "Введите целое число, 0 или больше.",

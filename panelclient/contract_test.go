@@ -155,7 +155,7 @@ var contractRows = []contractRow{
 		func(t *testing.T, e *simEnv) (int, error) {
 			e.need(t, "user/read")
 			h := e.tech(t)
-			cur, err := e.c.ReadUser(e.ctx, h, e.userWithMoney(t).ID)
+			cur, err := e.c.ReadUser(e.ctx, h, e.plainUser(t).ID)
 			if err != nil {
 				return 0, err
 			}
@@ -223,8 +223,7 @@ var contractRows = []contractRow{
 		}),
 	row("user/upload",
 		func(t *testing.T, e *simEnv) (*panelclient.UploadResult, error) {
-			csv := "Email address*;Password*;Status*;Legal status*;Surname*;Name*\n" +
-				"contract.upload@example.com;" + strongPassword + ";1;1;Lovelace;Ada\n"
+			csv := uploadHeader + "contract.upload@example.com;" + strongPassword + ";1;1;Lovelace;Ada\n"
 			return e.c.UploadUsers(e.ctx, e.tech(t), "users.csv", strings.NewReader(csv))
 		},
 		func(t *testing.T, e *simEnv, got *panelclient.UploadResult) {
@@ -595,10 +594,15 @@ var contractRows = []contractRow{
 			if len(got.List) == 0 {
 				t.Fatal("no month in the active history")
 			}
+			counted := 0
 			for _, m := range got.List {
 				if m.Month < "2026-09" || m.Month > "2026-11" || m.Amount < 0 || (m.Amount > 0 && (len(m.Trackers) == 0 || m.Trackers[0].TrackerID <= 0)) {
 					t.Errorf("month %+v", m)
 				}
+				counted += m.Amount
+			}
+			if counted == 0 {
+				t.Error("no active tracker in the three seeded months")
 			}
 		}),
 	row("tracker/raw_command/send",
@@ -697,14 +701,14 @@ var differences = []difference{
 		explains: func(p problem) bool { return strings.HasPrefix(p.Path, "$.list[") },
 		shows: func(b map[string]any) bool {
 			list, _ := b["list"].([]any)
-			return len(list) > 0 && isNumber(list[0])
+			return b["success"] == true && len(list) > 0 && isNumber(list[0])
 		},
 		reason: "markdown (type table): list is an int array of the new clone ids, next to ignored_trackers; " +
 			"the OpenAPI file: an array of per-tracker outcome objects. DESIGN.md: the emulator follows the markdown; the client reads both.",
 	},
 	{
 		name: "batch_clone ignored_trackers", action: "tracker/batch_clone", side: "response",
-		shows: func(b map[string]any) bool { _, ok := b["ignored_trackers"]; return ok },
+		shows: func(b map[string]any) bool { _, ok := b["ignored_trackers"]; return b["success"] == true && ok },
 		reason: "markdown: ignored_trackers lists the trackers skipped with ignore_existing; the OpenAPI file does not have the field.",
 	},
 	{
@@ -894,6 +898,12 @@ var errorRows = []errorRow{
 			}
 			return e.c.Logout(e.ctx, h)
 		}},
+	{action: "account/auth", name: "dealer blocked", code: 11, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			e.sim.SetDealerBlocked(true)
+			_, err := e.c.Auth(e.ctx, "admin", "admin")
+			return err
+		}},
 	// dealer
 	{action: "dealer/get_info", name: "account without base: get_dealer_info", code: 13, status: 403,
 		call: func(t *testing.T, e *simEnv) error {
@@ -941,6 +951,26 @@ var errorRows = []errorRow{
 			_, err := e.c.CreateUser(e.ctx, e.tech(t), newUserParams(e.userWithMoney(t).Login))
 			return err
 		}},
+	{action: "user/create", name: "weak password", code: 7, status: 400, check: hasFieldError("password"),
+		call: func(t *testing.T, e *simEnv) error {
+			p := newUserParams("contract.weak@example.com")
+			p.Password = "password"
+			_, err := e.c.CreateUser(e.ctx, e.tech(t), p)
+			return err
+		}},
+	{action: "user/update", name: "login of another user", code: 206, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			e.need(t, "user/read")
+			u := e.plainUser(t)
+			other := e.plainUser(t, u.ID)
+			cur, err := e.c.ReadUser(e.ctx, e.tech(t), u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := cur.User.Form()
+			f.Login = other.Login
+			return e.c.UpdateUser(e.ctx, e.tech(t), panelclient.UserUpdateParams{User: f})
+		}},
 	{action: "user/update", name: "missing user", code: 201, status: 400,
 		call: func(t *testing.T, e *simEnv) error {
 			f := newUserParams("contract.missing@example.com").User
@@ -966,6 +996,14 @@ var errorRows = []errorRow{
 		call: func(t *testing.T, e *simEnv) error {
 			return e.c.CorruptUser(e.ctx, e.admin(t), panelclient.UserCorruptParams{UserID: missingID, Login: "nobody@example.com"})
 		}},
+	{action: "user/corrupt", name: "trackers have clones, corrupt_clones false", code: 253, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			u, ok := e.sim.Store().User(e.originalWithClone(t).UserID)
+			if !ok {
+				t.Fatal("owner not found")
+			}
+			return e.c.CorruptUser(e.ctx, e.admin(t), panelclient.UserCorruptParams{UserID: u.ID, Login: u.Login, CorruptClones: panelclient.Ptr(false)})
+		}},
 	{action: "user/session/create", name: "missing user", code: 201, status: 400,
 		call: func(t *testing.T, e *simEnv) error { _, err := e.c.CreateUserSession(e.ctx, e.tech(t), missingID); return err }},
 	{action: "user/export", name: "after logout", code: 4, status: 400,
@@ -980,7 +1018,23 @@ var errorRows = []errorRow{
 		}},
 	{action: "user/upload", name: "empty file", code: 274, status: 400,
 		call: func(t *testing.T, e *simEnv) error {
-			_, err := e.c.UploadUsers(e.ctx, e.tech(t), "users.csv", strings.NewReader("Email address*;Password*;Status*;Legal status*;Surname*;Name*\n"))
+			_, err := e.c.UploadUsers(e.ctx, e.tech(t), "users.csv", strings.NewReader(uploadHeader))
+			return err
+		}},
+	{action: "user/upload", name: "duplicate login in the file", code: 273, status: 400,
+		check: func(t *testing.T, e *simEnv, ae *panelclient.APIError) {
+			if ae.RowNumber != 3 {
+				t.Errorf("row_number %d, want 3 (the second copy)", ae.RowNumber)
+			}
+		},
+		call: func(t *testing.T, e *simEnv) error {
+			row := "contract.dup@example.com;" + strongPassword + ";1;1;Lovelace;Ada\n"
+			_, err := e.c.UploadUsers(e.ctx, e.tech(t), "users.csv", strings.NewReader(uploadHeader+row+row))
+			return err
+		}},
+	{action: "user/upload", name: "required column missing", code: 7, status: 400, check: hasFieldError("users_import."),
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.UploadUsers(e.ctx, e.tech(t), "users.csv", strings.NewReader("Email address*;Surname*;Name*\ncontract.cols@example.com;Lovelace;Ada\n"))
 			return err
 		}},
 	{action: "user/upload", name: "viewer", code: 13, status: 403,
@@ -1047,6 +1101,22 @@ var errorRows = []errorRow{
 			_, err := e.c.CreateTariff(e.ctx, e.admin(t), panelclient.Plan{Name: p.Name, Active: true, Type: panelclient.PlanMonthly, Price: 1, DeviceLimit: 10, StorePeriod: "1m", DeviceType: panelclient.DeviceTracker})
 			return err
 		}},
+	{action: "tariff/create", name: "activeday plan for cameras", code: 214, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.CreateTariff(e.ctx, e.admin(t), panelclient.Plan{Name: "Camera by the day", Active: true, Type: panelclient.PlanActiveDay, Price: 1, StorePeriod: "1m", DeviceType: panelclient.DeviceCamera})
+			return err
+		}},
+	{action: "tariff/update", name: "duplicate name", code: 244, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			e.need(t, "tariff/read")
+			plans := e.sim.Store().Tariffs()
+			p, err := e.c.ReadTariff(e.ctx, e.admin(t), plans[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Name = plans[1].Name
+			return e.c.UpdateTariff(e.ctx, e.admin(t), *p)
+		}},
 	{action: "tariff/update", name: "missing plan", code: 201, status: 400,
 		call: func(t *testing.T, e *simEnv) error {
 			return e.c.UpdateTariff(e.ctx, e.admin(t), panelclient.Plan{ID: missingID, Name: "Gone", Type: panelclient.PlanMonthly, StorePeriod: "1m"})
@@ -1073,8 +1143,37 @@ var errorRows = []errorRow{
 			_, err := e.c.ListTrackers(e.ctx, e.viewer(t), panelclient.TrackerListParams{UserID: missingID})
 			return err
 		}},
+	{action: "tracker/list", name: "missing plan", code: 201, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.ListTrackers(e.ctx, e.viewer(t), panelclient.TrackerListParams{TariffID: missingID})
+			return err
+		}},
 	{action: "tracker/read", name: "missing tracker", code: 201, status: 400,
 		call: func(t *testing.T, e *simEnv) error { _, err := e.c.ReadTracker(e.ctx, e.viewer(t), missingID); return err }},
+	{action: "tracker/read", name: "corrupted tracker", code: 252, status: 400,
+		call: func(t *testing.T, e *simEnv) error { _, err := e.c.ReadTracker(e.ctx, e.viewer(t), e.corrupted(t).ID); return err }},
+	{action: "tracker/clone", name: "user already has a clone", code: 247, status: 409,
+		call: func(t *testing.T, e *simEnv) error {
+			c := e.clone(t)
+			_, err := e.c.CloneTracker(e.ctx, e.tech(t), panelclient.TrackerCloneParams{TrackerID: e.originalOf(t, c).ID, UserID: c.UserID, Label: "Twice"})
+			return err
+		}},
+	{action: "tracker/clone", name: "corrupted tracker", code: 252, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			o := e.corrupted(t)
+			_, err := e.c.CloneTracker(e.ctx, e.tech(t), panelclient.TrackerCloneParams{TrackerID: o.ID, UserID: e.otherUser(t, o).ID, Label: "Ghost"})
+			return err
+		}},
+	{action: "tracker/batch_clone", name: "more than 1000 trackers", code: 7, status: 400, check: hasFieldError("tracker_ids"),
+		call: func(t *testing.T, e *simEnv) error {
+			ids := make([]int, 1001)
+			for i := range ids {
+				ids[i] = i + 1
+			}
+			o := e.original(t)
+			_, err := e.c.BatchCloneTrackers(e.ctx, e.tech(t), panelclient.BatchCloneParams{UserID: e.otherUser(t, o).ID, TrackerIDs: ids})
+			return err
+		}},
 	{action: "tracker/clone", name: "clone of a clone", code: 219, status: 403,
 		call: func(t *testing.T, e *simEnv) error {
 			c := e.clone(t)
@@ -1149,6 +1248,16 @@ var errorRows = []errorRow{
 			_, err := e.c.MoveTracker(e.ctx, e.tech(t), panelclient.TrackerMoveParams{TrackerID: o.ID, UserID: o.UserID})
 			return err
 		}},
+	{action: "tracker/move", name: "user already has a clone", code: 247, status: 409,
+		call: func(t *testing.T, e *simEnv) error {
+			c := e.clone(t)
+			_, err := e.c.MoveTracker(e.ctx, e.tech(t), panelclient.TrackerMoveParams{TrackerID: e.originalOf(t, c).ID, UserID: c.UserID})
+			return err
+		}},
+	{action: "tracker/register_retry", name: "blocked device", code: 208, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.RetryTrackerRegistration(e.ctx, e.tech(t), panelclient.RegisterRetryParams{TrackerID: e.blocked(t).ID})
+		}},
 	{action: "tracker/register_retry", name: "missing tracker", code: 201, status: 400,
 		call: func(t *testing.T, e *simEnv) error {
 			return e.c.RetryTrackerRegistration(e.ctx, e.tech(t), panelclient.RegisterRetryParams{TrackerID: missingID})
@@ -1165,6 +1274,10 @@ var errorRows = []errorRow{
 		call: func(t *testing.T, e *simEnv) error {
 			return e.c.UpdateTrackerSettings(e.ctx, e.tech(t), panelclient.TrackerSettingsParams{TrackerID: e.original(t).ID, Label: "<b>Van</b>"})
 		}},
+	{action: "tracker/settings/update", name: "corrupted tracker", code: 252, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.UpdateTrackerSettings(e.ctx, e.tech(t), panelclient.TrackerSettingsParams{TrackerID: e.corrupted(t).ID, Label: "X"})
+		}},
 	{action: "tracker/source/update", name: "missing tracker", code: 201, status: 400,
 		call: func(t *testing.T, e *simEnv) error { return e.c.UpdateTrackerSource(e.ctx, e.tech(t), missingID, true) }},
 	{action: "tracker/source/update", name: "viewer", code: 13, status: 403,
@@ -1178,6 +1291,16 @@ var errorRows = []errorRow{
 			c := e.clone(t)
 			return e.c.ChangeTrackerTariff(e.ctx, e.tech(t), panelclient.TariffChangeParams{TrackerID: c.ID, TariffID: e.trackerPlan(t, c.Source.TariffID).ID})
 		}},
+	{action: "tracker/tariff/change", name: "deleted tracker", code: 250, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			tr := e.deletedOriginal(t)
+			return e.c.ChangeTrackerTariff(e.ctx, e.tech(t), panelclient.TariffChangeParams{TrackerID: tr.ID, TariffID: e.trackerPlan(t, tr.Source.TariffID).ID})
+		}},
+	{action: "tracker/console/connect", name: "deleted tracker", code: 230, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.ConnectTrackerConsole(e.ctx, e.tech(t), e.deletedOriginal(t).ID)
+			return err
+		}},
 	{action: "tracker/console/connect", name: "blocked tracker", code: 230, status: 400,
 		call: func(t *testing.T, e *simEnv) error {
 			_, err := e.c.ConnectTrackerConsole(e.ctx, e.tech(t), e.blocked(t).ID)
@@ -1188,6 +1311,14 @@ var errorRows = []errorRow{
 	{action: "tracker/active/history/list", name: "span too big", code: 211, status: 400,
 		call: func(t *testing.T, e *simEnv) error {
 			_, err := e.c.ListActiveTrackerHistory(e.ctx, e.admin(t), "2000-01", "2026-11")
+			return err
+		}},
+	// The markdown asks trackers: read; the OpenAPI file trackers: report,
+	// "distinct from read". The emulator requires both; the viewer has read
+	// only.
+	{action: "tracker/active/history/list", name: "viewer lacks trackers: report", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.ListActiveTrackerHistory(e.ctx, e.viewer(t), "2026-09", "2026-11")
 			return err
 		}},
 	{action: "tracker/raw_command/send", name: "non-hex command", code: 7, status: 400, check: hasFieldError("command"),
@@ -1209,6 +1340,57 @@ func (e *simEnv) originalOf(t testing.TB, c panelsim.Tracker) panelsim.Tracker {
 		}
 	}
 	t.Fatalf("no original for clone %d", c.ID)
+	return panelsim.Tracker{}
+}
+
+// plainName is what the Panel accepts in a name or address field: letters,
+// digits, spaces and - ' " . , : / (the OpenAPI file's name pattern), at
+// most 100 characters.
+var plainName = regexp.MustCompile(`^[\p{L}\p{N} \-'".,:/]*$`)
+
+// plainUser returns a user, other than those in not, whose profile saves
+// back unchanged: the seed gives some users hostile names (<script>...)
+// that user/update rightly refuses.
+func (e *simEnv) plainUser(t testing.TB, not ...int) panelsim.User {
+	t.Helper()
+	for _, u := range e.sim.Store().Users(0, 0) {
+		if slices.Contains(not, u.ID) || u.Balance <= 1 {
+			continue
+		}
+		fields := []string{u.FirstName, u.MiddleName, u.LastName, u.LegalName, u.PostCountry, u.PostRegion, u.PostCity, u.PostStreetAddress,
+			u.RegisteredCountry, u.RegisteredRegion, u.RegisteredCity, u.RegisteredStreetAddress}
+		if !slices.ContainsFunc(fields, func(f string) bool { return !plainName.MatchString(f) || len([]rune(f)) > 100 }) {
+			return u
+		}
+	}
+	t.Fatal("seed has no user with plain values")
+	return panelsim.User{}
+}
+
+// uploadHeader is the required columns of a user/upload CSV file, as the
+// markdown lists them.
+const uploadHeader = "Email address*;Password*;Status*;Legal status*;Surname*;Name*\n"
+
+// corrupted corrupts a live original through the client and returns it.
+func (e *simEnv) corrupted(t testing.TB) panelsim.Tracker {
+	t.Helper()
+	e.need(t, "tracker/corrupt")
+	tr := e.original(t)
+	if err := e.c.CorruptTracker(e.ctx, e.admin(t), panelclient.TrackerCorruptParams{TrackerID: tr.ID}); err != nil {
+		t.Fatalf("corrupting tracker %d: %v", tr.ID, err)
+	}
+	return tr
+}
+
+// deletedOriginal returns an original tracker marked deleted.
+func (e *simEnv) deletedOriginal(t testing.TB) panelsim.Tracker {
+	t.Helper()
+	for _, tr := range e.sim.Store().Trackers(0, 0) {
+		if !tr.Clone && tr.Deleted && tr.Source != nil && !tr.Source.Corrupted {
+			return tr
+		}
+	}
+	t.Fatal("seed has no deleted original tracker")
 	return panelsim.Tracker{}
 }
 

@@ -77,7 +77,7 @@ func run(ctx context.Context, getenv func(string) string, demo bool, seed panels
 		cfg.PanelAPIURL = sim.URL
 		if cfg.ConsoleWSURL == "" {
 			// The emulator serves the air console next to its API.
-			cfg.ConsoleWSURL = "ws://" + sim.Addr + "/console"
+			cfg.ConsoleWSURL = sim.ConsoleURL
 		}
 	}
 

@@ -81,6 +81,12 @@ func main() {
 	flag.StringVar(&cfg.memProfile, "memprofile", "", "write a heap profile of this process to the file at the end")
 	flag.BoolVar(&cfg.verbose, "v", false, "log progress to stderr")
 	flag.Parse()
+	timeoutSet := false
+	flag.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
+	if cfg.load && !timeoutSet {
+		// The load run is as long as asked, plus time to sign in and stop.
+		cfg.timeout = cfg.duration + time.Minute
+	}
 	if only != "" {
 		cfg.only = map[string]bool{}
 		for s := range strings.SplitSeq(only, ",") {

@@ -38,10 +38,13 @@ func (s stats) P(q float64) time.Duration {
 	return s.lat[min(max(i, 0), len(s.lat)-1)]
 }
 
-// closedLoop runs `clients` workers, each sending its next request as soon
-// as the previous one is answered, until dur has passed. Requests in
-// flight at the end finish (they are not failures); ctx cancels the lot.
-func closedLoop(ctx context.Context, clients int, dur time.Duration, do func(ctx context.Context, client int) error) stats {
+// closedLoop runs `clients` workers, each sending its next request when the
+// previous one has been answered and `think` has passed (a staff member
+// reading the page; 0 for none), until dur has passed. With a think time
+// the workers' first requests are spread evenly over it, as people do not
+// all click at once. Requests in flight at the end finish (they are not
+// failures); ctx cancels the lot.
+func closedLoop(ctx context.Context, clients int, dur, think time.Duration, do func(ctx context.Context, client int) error) stats {
 	var (
 		mu  sync.Mutex
 		all stats
@@ -54,6 +57,9 @@ func closedLoop(ctx context.Context, clients int, dur time.Duration, do func(ctx
 			var lat []time.Duration
 			var errs int
 			var first error
+			if think > 0 {
+				time.Sleep(think * time.Duration(i) / time.Duration(clients))
+			}
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				t0 := time.Now()
 				err := do(ctx, i)
@@ -62,9 +68,12 @@ func closedLoop(ctx context.Context, clients int, dur time.Duration, do func(ctx
 					if first == nil {
 						first = err
 					}
-					continue
+				} else {
+					lat = append(lat, time.Since(t0))
 				}
-				lat = append(lat, time.Since(t0))
+				if think > 0 {
+					time.Sleep(think)
+				}
 			}
 			mu.Lock()
 			all.lat = append(all.lat, lat...)

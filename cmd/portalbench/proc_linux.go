@@ -48,3 +48,16 @@ func memOf(pid int) (rss, peak int64, err error) {
 	}
 	return rss, peak, sc.Err()
 }
+
+// loadAverage is the machine's 1-minute load average, to read the figures
+// by: other work on the same cores slows every number down.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}

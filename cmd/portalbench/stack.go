@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/navixy-portal/portal/auth"
 	"github.com/navixy-portal/portal/handlers"
 	"github.com/navixy-portal/portal/panelclient"
@@ -128,16 +130,17 @@ func (p *portal) Close() {
 	}
 }
 
-// buildPortal compiles ./cmd/portal the way `make build` does into dir.
+// buildPortal compiles ./cmd/portal into dir. It uses the same build
+// settings as `go run ./cmd/portalbench`, so the packages compiled for the
+// bench are reused and only the command itself is compiled and linked.
 func buildPortal(ctx context.Context, dir string) (string, error) {
 	root, err := moduleRoot()
 	if err != nil {
 		return "", err
 	}
 	bin := filepath.Join(dir, "portal")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "./cmd/portal")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/portal")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("go build ./cmd/portal: %v\n%s", err, out)
@@ -241,7 +244,7 @@ func startPortalInProcess(apiURL string) (*portal, error) {
 // newEcho builds the portal's HTTP layer like cmd/portal: fresh session
 // keys, cookies for plain-http loopback, JSON access logs (formatted, then
 // discarded, so their cost is counted).
-func newEcho(client *panelclient.Client, metrics *handlers.Metrics) http.Handler {
+func newEcho(client *panelclient.Client, metrics *handlers.Metrics) *echo.Echo {
 	kp, _ := auth.GenerateKeys()
 	return handlers.New(handlers.Options{
 		Client:   client,

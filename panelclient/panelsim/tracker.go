@@ -86,7 +86,7 @@ type trackerListReply struct {
 // Built for 300,000 trackers: the id order (the default) pages straight
 // off the id-sorted index without sorting, an owner filter walks only that
 // owner's trackers, and other orders sort only the matching trackers by a
-// precomputed key (a partial selection when the page is near the top).
+// precomputed key, and only the requested page is fully sorted.
 func (s *Server) trackerList(c *call) (any, error) {
 	p := c.params
 	userID, hasUser := p.optInt("user_id")
@@ -276,9 +276,10 @@ func compareTrackerRows(a, b trackerRow) int {
 	return a.t.ID - b.t.ID
 }
 
-// pageSortedRows sorts rows (descending reverses the whole order) and
-// returns the page. When the page ends near the top of a long list only
-// the first offset+limit rows are selected, with a bounded heap.
+// pageSortedRows returns one page of rows in order (descending reverses
+// the whole order). Only the page is sorted: two quickselect passes put
+// the rows before the page, the page, and the rows after it in place
+// (O(n) on average), so any page of 300,000 trackers is quick.
 func pageSortedRows(rows []trackerRow, ascending bool, offset, limit int) []*Tracker {
 	cmp := compareTrackerRows
 	if !ascending {
@@ -291,10 +292,16 @@ func pageSortedRows(rows []trackerRow, ascending bool, offset, limit int) []*Tra
 	if limit > 0 && offset+limit < end {
 		end = offset + limit
 	}
-	if end < len(rows)/8 {
-		rows = smallestRows(rows, end, cmp)
-	} else {
+	if end-offset > len(rows)/2 {
 		slices.SortFunc(rows, cmp)
+	} else {
+		if offset > 0 {
+			nthTrackerRow(rows, offset, cmp)
+		}
+		if end < len(rows) {
+			nthTrackerRow(rows[offset:], end-offset-1, cmp)
+		}
+		slices.SortFunc(rows[offset:end], cmp)
 	}
 	page := make([]*Tracker, 0, end-offset)
 	for _, r := range rows[offset:end] {
@@ -303,49 +310,47 @@ func pageSortedRows(rows []trackerRow, ascending bool, offset, limit int) []*Tra
 	return page
 }
 
-// smallestRows returns the k smallest rows in order, keeping a max-heap of
-// k rows while it scans (O(n log k)).
-func smallestRows(rows []trackerRow, k int, cmp func(a, b trackerRow) int) []trackerRow {
-	if k <= 0 {
-		return nil
-	}
-	h := make([]trackerRow, 0, k)
-	down := func(i int) {
-		for {
-			l, big := 2*i+1, i
-			if l < len(h) && cmp(h[l], h[big]) > 0 {
-				big = l
+// nthTrackerRow reorders a so that a[k] is the row a full sort would put
+// there, with every row before it smaller and every row after it larger
+// (quickselect; rows never compare equal, ties being broken by id).
+func nthTrackerRow(a []trackerRow, k int, cmp func(a, b trackerRow) int) {
+	lo, hi := 0, len(a)-1
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		if cmp(a[mid], a[lo]) < 0 {
+			a[mid], a[lo] = a[lo], a[mid]
+		}
+		if cmp(a[hi], a[lo]) < 0 {
+			a[hi], a[lo] = a[lo], a[hi]
+		}
+		if cmp(a[hi], a[mid]) < 0 {
+			a[hi], a[mid] = a[mid], a[hi]
+		}
+		pivot := a[mid]
+		i, j := lo, hi
+		for i <= j {
+			for cmp(a[i], pivot) < 0 {
+				i++
 			}
-			if r := l + 1; r < len(h) && cmp(h[r], h[big]) > 0 {
-				big = r
+			for cmp(a[j], pivot) > 0 {
+				j--
 			}
-			if big == i {
-				return
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
 			}
-			h[i], h[big] = h[big], h[i]
-			i = big
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
 		}
 	}
-	for _, r := range rows {
-		if len(h) < k {
-			h = append(h, r)
-			for i := len(h) - 1; i > 0; {
-				parent := (i - 1) / 2
-				if cmp(h[i], h[parent]) <= 0 {
-					break
-				}
-				h[i], h[parent] = h[parent], h[i]
-				i = parent
-			}
-			continue
-		}
-		if cmp(r, h[0]) < 0 {
-			h[0] = r
-			down(0)
-		}
-	}
-	slices.SortFunc(h, cmp)
-	return h
+	slices.SortFunc(a[lo:hi+1], cmp)
 }
 
 // trackerMatcher applies tracker/list's text filter without allocating per

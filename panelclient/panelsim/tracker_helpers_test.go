@@ -28,6 +28,42 @@ func newTrackerFixture(t *testing.T) *trackerFixture {
 	}
 }
 
+// advance moves the clock and opens fresh sessions (a session lives 24 h).
+func (f *trackerFixture) advance(t *testing.T, d time.Duration) {
+	t.Helper()
+	f.clock.Advance(d)
+	f.admin = login(t, f.s, "admin", "admin")
+	f.tech = login(t, f.s, "tech", "tech")
+	f.viewer = login(t, f.s, "viewer", "viewer")
+}
+
+// corrupted returns a corrupted original, making one the way the seed does
+// (deleted, source corrupted, device id kept) when the seed has none.
+func (f *trackerFixture) corrupted(t *testing.T) Tracker {
+	t.Helper()
+	for _, tr := range f.s.Store().Trackers(0, 0) {
+		if tr.Source.Corrupted && !tr.Clone {
+			return tr
+		}
+	}
+	var id int
+	f.withStore(func(st *Store) {
+		for i := len(st.trackers) - 1; i >= 0; i-- {
+			tr := st.trackers[i]
+			if !tr.Clone && len(tr.Source.holders) == 1 && tr.ID > 12 {
+				tr.Deleted, tr.Source.Corrupted = true, true
+				id = tr.ID
+				return
+			}
+		}
+	})
+	got, ok := f.s.Store().Tracker(id)
+	if !ok {
+		t.Fatal("no tracker to corrupt")
+	}
+	return got
+}
+
 // call runs an action with a session and a JSON body (fmt arguments allowed).
 func (f *trackerFixture) call(t *testing.T, hash, action, body string, args ...any) result {
 	t.Helper()

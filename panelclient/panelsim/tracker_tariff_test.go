@@ -41,7 +41,7 @@ func TestTrackerTariffChange(t *testing.T) {
 	// Premium has an early_change_price: changing again within 30 days is
 	// allowed; charge on an active plan pays until tomorrow; no repay, no
 	// transaction.
-	f.clock.Advance(24 * time.Hour)
+	f.advance(t, 24 * time.Hour)
 	f.ok(t, "tracker/tariff/change", `{"tracker_id":%d,"tariff_id":%d,"repay":false,"charge":true}`, tr.ID, planStandard)
 	got = f.readTracker(t, tr.ID)
 	if got.Source.TariffID != planStandard || !got.Source.TariffEndDate.Equal(today.AddDate(0, 0, 2)) {
@@ -53,7 +53,7 @@ func TestTrackerTariffChange(t *testing.T) {
 	// Standard has no early_change_price: a third change within 30 days is
 	// refused with 240; after 30 days it is allowed.
 	wantError(t, f.call(t, f.tech, "tracker/tariff/change", `{"tracker_id":%d,"tariff_id":%d,"repay":false,"charge":false}`, tr.ID, planFleetPro), codeTariffChangeTooOften, 403)
-	f.clock.Advance(30 * 24 * time.Hour)
+	f.advance(t, 30 * 24 * time.Hour)
 	if res := f.call(t, f.tech, "tracker/tariff/change", `{"tracker_id":%d,"tariff_id":%d,"repay":false,"charge":false}`, tr.ID, planFleetPro); !res.success() {
 		t.Fatalf("tech after 30 days: %s", res.body)
 	}
@@ -69,7 +69,7 @@ func TestTrackerTariffChange(t *testing.T) {
 	if got := f.readTracker(t, ended.ID); !got.Source.TariffEndDate.Equal(now) {
 		t.Fatalf("ended + charge: end %v, want today %v", got.Source.TariffEndDate, now)
 	}
-	f.clock.Advance(31 * 24 * time.Hour)
+	f.advance(t, 31 * 24 * time.Hour)
 	f.ok(t, "tracker/tariff/change", `{"tracker_id":%d,"tariff_id":%d,"repay":true,"charge":true}`, ended.ID, planActiveDay)
 	if got := f.readTracker(t, ended.ID); got.Source.TariffEndDate != nil {
 		t.Fatalf("ended -> activeday: end %v, want none", got.Source.TariffEndDate)
@@ -87,7 +87,7 @@ func TestTrackerTariffChangeErrors(t *testing.T) {
 	camera := f.find(t, "a dashcam", live(func(x Tracker) bool { return x.Source.TariffID == planVideo }))
 	big := f.find(t, "a tracker whose owner has more than 3 trackers", live(func(x Tracker) bool { return f.trackersCount(t, x.UserID) > 3 }))
 	deleted := f.find(t, "a deleted original", func(x Tracker) bool { return !x.Clone && x.Deleted && !x.Source.Corrupted })
-	corrupted := f.find(t, "a corrupted tracker", func(x Tracker) bool { return x.Source.Corrupted })
+	corrupted := f.corrupted(t)
 	unknownPlan := f.find(t, "a tracker to put on an unknown plan", live(func(x Tracker) bool { return x.ID != onStandard.ID && x.ID != big.ID && x.ID != camera.ID }))
 	f.withStore(func(st *Store) { st.trackerLocked(unknownPlan.ID).Source.TariffID = 999 })
 
@@ -116,7 +116,7 @@ func TestTrackerTariffChangeErrors(t *testing.T) {
 		})
 	}
 	// A camera may move to another camera plan.
-	f.ok(t, "tracker/tariff/change", body(camera.ID, planVideoPro))
+	f.ok(t, "tracker/tariff/change", "%s", body(camera.ID, planVideoPro))
 	wantParamError(t, f.call(t, f.admin, "tracker/tariff/change", `{"tracker_id":1,"tariff_id":3,"repay":true}`), "charge")
 	wantParamError(t, f.call(t, f.admin, "tracker/tariff/change", `{"tracker_id":1,"tariff_id":3,"charge":true}`), "repay")
 	wantError(t, f.call(t, f.viewer, "tracker/tariff/change", body(onStandard.ID, planPremium)), codeNotPermitted, 403)

@@ -192,7 +192,7 @@ func TestTrackerListLarge(t *testing.T) {
 			t.Fatalf("%s: %s", body, res.body)
 		}
 		t.Logf("%-80s %v (count %v)", body, took, res.obj["count"])
-		if took > 2*time.Second {
+		if took > 5*time.Second { // catches a quadratic path, not a loaded CI machine
 			t.Errorf("%s took %v", body, took)
 		}
 	}
@@ -215,7 +215,7 @@ func TestTrackerRead(t *testing.T) {
 	if strings.Contains(string(res.body), `"corrupted"`) {
 		t.Errorf("corrupted sent while false: %s", res.body)
 	}
-	corrupted := f.find(t, "a corrupted tracker", func(t Tracker) bool { return t.Source.Corrupted })
+	corrupted := f.corrupted(t)
 	wantError(t, f.call(t, f.admin, "tracker/read", `{"tracker_id":%d}`, corrupted.ID), codeDeviceCorrupted, 400)
 	wantError(t, f.call(t, f.admin, "tracker/read", `{"tracker_id":99999}`), codeNotFound, 400)
 	wantParamError(t, f.call(t, f.admin, "tracker/read", `{}`), "tracker_id")
@@ -252,7 +252,7 @@ func TestTrackerSettingsUpdate(t *testing.T) {
 		t.Fatal("clone label leaked to the original")
 	}
 
-	corrupted := f.find(t, "a corrupted tracker", func(t Tracker) bool { return t.Source.Corrupted })
+	corrupted := f.corrupted(t)
 	for _, tc := range []struct {
 		name, body string
 		code       int
@@ -292,7 +292,7 @@ func TestTrackerSourceUpdate(t *testing.T) {
 	if f.readTracker(t, 11).Source.Blocked {
 		t.Fatal("unblock not applied")
 	}
-	corrupted := f.find(t, "a corrupted tracker", func(t Tracker) bool { return t.Source.Corrupted })
+	corrupted := f.corrupted(t)
 	wantError(t, f.call(t, f.admin, "tracker/source/update", `{"tracker_id":%d,"blocked":true}`, corrupted.ID), codeDeviceCorrupted, 400)
 	wantError(t, f.call(t, f.admin, "tracker/source/update", `{"tracker_id":99999,"blocked":true}`), codeNotFound, 400)
 	wantParamError(t, f.call(t, f.admin, "tracker/source/update", `{"tracker_id":1}`), "blocked")
@@ -316,7 +316,7 @@ func TestTrackerRegisterRetry(t *testing.T) {
 	mobile := f.find(t, "a mobile-app tracker", func(t Tracker) bool {
 		return !t.Clone && isMobileModel(t.Source.Model) && !t.Source.Blocked && !t.Source.Corrupted
 	})
-	corrupted := f.find(t, "a corrupted tracker", func(t Tracker) bool { return t.Source.Corrupted })
+	corrupted := f.corrupted(t)
 	for _, tc := range []struct {
 		name         string
 		id           int

@@ -115,20 +115,9 @@ func (st *Store) sortUsersLocked(users []*User, key string, ascending bool) {
 		byKey = func(a, b *User) int { return cmp.Compare(a.Bonus, b.Bonus) }
 	case "creation_date":
 		byKey = func(a, b *User) int { return a.CreationDate.Compare(b.CreationDate.Time) }
-	case "mfa_allowed":
-		allowed := func(u *User) int {
-			if u.MFA.Type == "allowed" {
-				return 1
-			}
-			return 0
-		}
-		byKey = func(a, b *User) int { return allowed(a) - allowed(b) }
-	case "trackers_count":
-		counts := make(map[int]int, len(users))
-		for _, u := range users {
-			counts[u.ID] = st.liveTrackerCountLocked(u.ID)
-		}
-		byKey = func(a, b *User) int { return counts[a.ID] - counts[b.ID] }
+	case "mfa_allowed", "trackers_count":
+		st.sortUsersByCountLocked(users, key, ascending)
+		return
 	}
 	slices.SortFunc(users, func(a, b *User) int {
 		c := byKey(a, b)
@@ -140,6 +129,39 @@ func (st *Store) sortUsersLocked(users []*User, key string, ascending bool) {
 		}
 		return a.ID - b.ID
 	})
+}
+
+// sortUsersByCountLocked orders users by a computed number, worked out
+// once per user rather than in every comparison.
+func (st *Store) sortUsersByCountLocked(users []*User, key string, ascending bool) {
+	type keyed struct {
+		u *User
+		n int
+	}
+	ks := make([]keyed, len(users))
+	for i, u := range users {
+		n := 0
+		switch {
+		case key == "trackers_count":
+			n = st.liveTrackerCountLocked(u.ID)
+		case u.MFA.Type == "allowed":
+			n = 1
+		}
+		ks[i] = keyed{u, n}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		c := a.n - b.n
+		if !ascending {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+		return a.u.ID - b.u.ID
+	})
+	for i, k := range ks {
+		users[i] = k.u
+	}
 }
 
 // liveTrackerCountLocked is the user's trackers_count: owned trackers,
@@ -157,13 +179,13 @@ func (st *Store) liveTrackerCountLocked(userID int) int {
 // userMatcher is the text filter of user/list: a case-insensitive
 // substring of any of the documented fields.
 type userMatcher struct {
-	needle string
+	needle foldNeedle
 	// idNeedle is set when the needle can match the id (only digits).
 	idNeedle []byte
 }
 
 func newUserMatcher(filter string) userMatcher {
-	m := userMatcher{needle: filter}
+	m := userMatcher{needle: newFoldNeedle(filter)}
 	if allDigits(filter) {
 		m.idNeedle = []byte(filter)
 	}
@@ -172,7 +194,7 @@ func newUserMatcher(filter string) userMatcher {
 
 // match reports whether u matches. An empty needle matches everyone.
 func (m *userMatcher) match(u *User) bool {
-	if m.needle == "" {
+	if m.needle.s == "" {
 		return true
 	}
 	if m.idNeedle != nil {
@@ -187,61 +209,62 @@ func (m *userMatcher) match(u *User) bool {
 		u.PostCountry, u.PostIndex, u.PostStreetAddress, u.RegisteredCountry, u.RegisteredIndex,
 		u.RegisteredRegion, u.RegisteredCity, u.RegisteredStreetAddress, u.TIN, u.IEC, u.LegalName}
 	for _, f := range fields {
-		if containsFold(f, m.needle) {
+		if m.needle.in(f) {
 			return true
 		}
 	}
 	return false
 }
 
-// containsFold reports whether sub is in s, ignoring case, without
+// foldNeedle is a string to find ignoring case. firsts are the spellings
+// of its first rune in every case (its Unicode fold orbit), so a search
+// jumps between candidates with strings.Index instead of decoding every
+// rune of the haystack.
+type foldNeedle struct {
+	s      string
+	firsts []string
+}
+
+func newFoldNeedle(s string) foldNeedle {
+	n := foldNeedle{s: s}
+	if s == "" {
+		return n
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	for f := r; ; {
+		n.firsts = append(n.firsts, string(f))
+		if f = unicode.SimpleFold(f); f == r {
+			break
+		}
+	}
+	return n
+}
+
+// in reports whether the needle is in s, ignoring case, without
 // allocating.
-func containsFold(s, sub string) bool {
-	if len(sub) == 0 {
+func (n *foldNeedle) in(s string) bool {
+	if n.s == "" {
 		return true
 	}
-	if isASCII(sub) {
-		first := lowerASCII(sub[0])
-		for i := 0; i+len(sub) <= len(s); i++ {
-			if lowerASCII(s[i]) == first && equalFoldASCII(s[i:i+len(sub)], sub) {
+	for _, first := range n.firsts {
+		for rest := s; ; {
+			i := strings.Index(rest, first)
+			if i < 0 {
+				break
+			}
+			if hasPrefixFold(rest[i:], n.s) {
 				return true
 			}
+			rest = rest[i+len(first):]
 		}
-		return false
-	}
-	for i := 0; i < len(s); {
-		if hasPrefixFold(s[i:], sub) {
-			return true
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
 	}
 	return false
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-func lowerASCII(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-func equalFoldASCII(a, b string) bool {
-	for i := 0; i < len(a); i++ {
-		if lowerASCII(a[i]) != lowerASCII(b[i]) {
-			return false
-		}
-	}
-	return true
+// containsFold reports whether sub is in s, ignoring case.
+func containsFold(s, sub string) bool {
+	n := newFoldNeedle(sub)
+	return n.in(s)
 }
 
 // hasPrefixFold reports whether s starts with prefix, ignoring case rune
@@ -250,6 +273,13 @@ func hasPrefixFold(s, prefix string) bool {
 	for prefix != "" {
 		if s == "" {
 			return false
+		}
+		if c1, c2 := s[0], prefix[0]; c1 < utf8.RuneSelf && c2 < utf8.RuneSelf {
+			if c1 != c2 && lowerASCII(c1) != lowerASCII(c2) {
+				return false
+			}
+			s, prefix = s[1:], prefix[1:]
+			continue
 		}
 		r1, n1 := utf8.DecodeRuneInString(s)
 		r2, n2 := utf8.DecodeRuneInString(prefix)
@@ -261,9 +291,23 @@ func hasPrefixFold(s, prefix string) bool {
 	return true
 }
 
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
 // compareFold compares two strings ignoring case, without allocating.
 func compareFold(a, b string) int {
 	for a != "" && b != "" {
+		if c1, c2 := a[0], b[0]; c1 < utf8.RuneSelf && c2 < utf8.RuneSelf {
+			if l1, l2 := lowerASCII(c1), lowerASCII(c2); l1 != l2 {
+				return cmp.Compare(l1, l2)
+			}
+			a, b = a[1:], b[1:]
+			continue
+		}
 		r1, n1 := utf8.DecodeRuneInString(a)
 		r2, n2 := utf8.DecodeRuneInString(b)
 		if r1 != r2 {

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// throughput compares the user list through the portal (full page and
+// htmx partial) with the user/list call it wraps, made straight to the
+// emulator, at 1 and at 32 concurrent staff members, each with their own
+// session. The difference is what the portal itself costs: cookie decode,
+// the extra hop, decoding the Panel's answer, rendering, gzip.
+func (b *bench) throughput(ctx context.Context) {
+	const n = throughputClientsHi
+	budgetLatency := fmt.Sprintf("p50 <= direct + %s", ms(budgetP50Overhead))
+	budgetRPS := fmt.Sprintf(">= %.0f%% of direct req/s", budgetThroughput*100)
+	failAll := func(reason string) {
+		for _, c := range []int{1, n} {
+			b.add(na(fmt.Sprintf("user/list direct, %d client(s)", c), reason, "baseline"))
+			b.add(na(fmt.Sprintf("%s full page, %d client(s)", listPath, c), reason, pick(c == 1, budgetLatency, budgetRPS)))
+			b.add(na(fmt.Sprintf("%s htmx partial, %d client(s)", listPath, c), reason, pick(c == 1, budgetLatency, budgetRPS)))
+		}
+	}
+
+	// Direct: one Panel session per client, the body the portal's client
+	// sends for page 1 of 50 rows.
+	hashes := make([]string, n)
+	for i := range hashes {
+		h, err := b.api.auth(ctx, b.cfg.login, b.cfg.password)
+		if err != nil {
+			failAll("n/a (" + shortErr(err) + ")")
+			return
+		}
+		hashes[i] = h
+	}
+	var probe listCount
+	if err := b.api.call(ctx, hashes[0], "user/list", map[string]int{"limit": 50}, &probe); err != nil {
+		failAll("n/a (" + shortErr(err) + ")")
+		return
+	}
+	body := []byte(`{"limit":50}`)
+	direct := func(ctx context.Context, i int) error {
+		status, _, err := b.api.post(ctx, hashes[i], "user/list", body)
+		if err == nil && status != http.StatusOK {
+			err = fmt.Errorf("user/list: HTTP %d", status)
+		}
+		return err
+	}
+
+	// Through the portal: one staff session per client.
+	staffs, err := b.signIn(ctx, b.main, n)
+	if err != nil {
+		failAll("n/a (" + shortErr(err) + ")")
+		return
+	}
+	full := func(ctx context.Context, i int) error { return expect200(staffs[i].fetch(ctx, listPath, false)) }
+	partial := func(ctx context.Context, i int) error { return expect200(staffs[i].fetch(ctx, listPath, true)) }
+	fullProblem, partialProblem := b.probeList(ctx, staffs[0], false), b.probeList(ctx, staffs[0], true)
+
+	for _, c := range []int{1, n} {
+		b.log.printf("throughput: %d client(s)", c)
+		d := b.measure(ctx, c, direct)
+		b.add(row{
+			Figure:  fmt.Sprintf("user/list direct (limit 50, %d rows), %d client(s)", len(probe.List), c),
+			Value:   describe(d),
+			Budget:  "baseline",
+			Verdict: pick(d.Errors == 0, info, fail),
+		})
+		for _, kind := range []struct {
+			name    string
+			do      func(context.Context, int) error
+			problem string
+		}{{"full page", full, fullProblem}, {"htmx partial", partial, partialProblem}} {
+			figure := fmt.Sprintf("%s %s, %d client(s)", listPath, kind.name, c)
+			budget := pick(c == 1, budgetLatency, budgetRPS)
+			if kind.problem != "" {
+				b.add(na(figure, kind.problem, budget))
+				continue
+			}
+			p := b.measure(ctx, c, kind.do)
+			if p.Errors > 0 || p.N == 0 {
+				b.add(na(figure, fmt.Sprintf("%d errors, first: %v", p.Errors, p.FirstErr), budget))
+				continue
+			}
+			overhead := p.P(0.5) - d.P(0.5)
+			share := p.RPS() / d.RPS()
+			value := fmt.Sprintf("%s; p50 +%s, x%.1f direct; req/s %.0f%% of direct", describe(p), ms(overhead), ratio(p.P(0.5), d.P(0.5)), share*100)
+			ok := overhead <= budgetP50Overhead
+			if c != 1 {
+				ok = share >= budgetThroughput
+			}
+			b.add(row{Figure: figure, Value: value, Budget: budget, Verdict: check(ok && d.Errors == 0)})
+		}
+	}
+}
+
+// measure warms a target up briefly, then runs it for -step.
+func (b *bench) measure(ctx context.Context, clients int, do func(context.Context, int) error) stats {
+	closedLoop(ctx, clients, 300*time.Millisecond, 0, do)
+	return closedLoop(ctx, clients, b.cfg.step, 0, do)
+}
+
+// probeList loads the 50-row list once and says what is wrong with it.
+func (b *bench) probeList(ctx context.Context, s *staff, htmx bool) string {
+	pg, err := s.get(ctx, listPath, htmx)
+	if why := b.problem(b.main, pg, err); why != "" {
+		return why
+	}
+	if rows := len(userIDs(pg.Body)); rows != 50 {
+		return fmt.Sprintf("n/a (%d user rows on the page, want 50)", rows)
+	}
+	return ""
+}
+
+func expect200(status, _ int, err error) error {
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("HTTP %d", status)
+	}
+	return err
+}
+
+func describe(s stats) string {
+	v := fmt.Sprintf("%.0f req/s, p50 %s, p99 %s", s.RPS(), ms(s.P(0.5)), ms(s.P(0.99)))
+	if s.Errors > 0 {
+		v += fmt.Sprintf(", %d errors (%v)", s.Errors, s.FirstErr)
+	}
+	return v
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func pick[T any](cond bool, yes, no T) T {
+	if cond {
+		return yes
+	}
+	return no
+}
