@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -120,6 +121,7 @@ func (h *reportHandlers) active(c echo.Context) error {
 // activeMonths orders the months, fills the months of the range the Panel
 // left out with zero, and groups each month's trackers by owner.
 func activeMonths(res *panelclient.ActiveHistory, from, to string) []templates.ActiveMonthView {
+	names := activeOwnerNames(res)
 	byMonth := map[string]templates.ActiveMonthView{}
 	for _, m := range res.List {
 		mv := byMonth[m.Month]
@@ -134,7 +136,7 @@ func activeMonths(res *panelclient.ActiveHistory, from, to string) []templates.A
 			if !ok {
 				i = len(mv.Users)
 				groups[t.UserID] = i
-				mv.Users = append(mv.Users, templates.ActiveUserGroup{UserID: t.UserID})
+				mv.Users = append(mv.Users, templates.ActiveUserGroup{UserID: t.UserID, Name: names[t.UserID]})
 			}
 			mv.Users[i].Trackers = append(mv.Users[i].Trackers, templates.ActiveTrackerRow{TrackerID: t.TrackerID, Label: t.Label, DeviceID: t.DeviceID})
 		}
@@ -159,6 +161,30 @@ func activeMonths(res *panelclient.ActiveHistory, from, to string) []templates.A
 		out = append(out, mv)
 	}
 	slices.SortFunc(out, func(a, b templates.ActiveMonthView) int { return strings.Compare(a.Month, b.Month) })
+	return out
+}
+
+// activeOwnerNames reads the owners the Panel may send beside the report
+// (users_map, OpenAPI only): login and name by user ID.
+func activeOwnerNames(res *panelclient.ActiveHistory) map[int]string {
+	out := map[int]string{}
+	for key, raw := range res.UsersMap {
+		var u struct {
+			Login     string `json:"login"`
+			FirstName string `json:"first_name"`
+			LastName  string `json:"last_name"`
+			LegalName string `json:"legal_name"`
+		}
+		id, err := strconv.Atoi(key)
+		if err != nil || json.Unmarshal(raw, &u) != nil {
+			continue
+		}
+		name := u.LegalName
+		if name == "" {
+			name = strings.TrimSpace(u.FirstName + " " + u.LastName)
+		}
+		out[id] = strings.TrimSpace(strings.Trim(u.Login+" · "+name, " ·"))
+	}
 	return out
 }
 

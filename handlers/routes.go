@@ -52,7 +52,7 @@ func registerRoutes(e *echo.Echo, a *app) {
 
 	// Trackers. Every page reads the tracker (trackers: read); each action
 	// adds what its Panel API call requires.
-	trk := &trackerHandlers{app: a, api: a.o.Client}
+	trk := newTrackerHandlers(a, a.o.Client)
 	e.GET("/trackers", trk.list, a.require(permTrackersRead))
 	e.GET("/trackers/user-picker", trk.userPicker, a.require(permUsersRead))          // user/list
 	e.POST("/trackers/register", trk.register, a.require(needTrackerRegister...))     // dealer/get_info, user/session/create

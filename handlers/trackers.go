@@ -49,6 +49,13 @@ type trackerTableAPI interface {
 type trackerHandlers struct {
 	*app
 	api trackersAPI
+	// once makes a plan change (which may charge or repay the owner)
+	// apply at most once per form.
+	once *onceGuard
+}
+
+func newTrackerHandlers(a *app, api trackersAPI) *trackerHandlers {
+	return &trackerHandlers{app: a, api: api, once: newOnceGuard(a.o.Now, onceTTL, onceMaxEntries)}
 }
 
 // Default addresses of the owner's web application, as the official
@@ -417,7 +424,10 @@ func (h *trackerHandlers) detail(c echo.Context) error {
 	}
 	v.Forms = templates.TrackerFormsView{
 		ID: t.ID, Label: t.Label, UserID: t.UserID, TariffID: t.Source.TariffID,
-		Plans: plans, PickUsers: v.LinkUsers, HasClones: len(v.Clones.Rows) > 0,
+		Plans: plans, PickUsers: v.LinkUsers,
+	}
+	if v.Can.ChangePlan {
+		v.Forms.Once = h.once.Issue()
 	}
 	return h.render(c, http.StatusOK, templates.TrackerDetailPage(v))
 }

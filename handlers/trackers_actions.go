@@ -100,6 +100,9 @@ func (h *trackerHandlers) saveSource(c echo.Context) error {
 	return redirect(c, trackerURLOf(id))
 }
 
+// errFormResent is the audit result of a money-moving form sent twice.
+var errFormResent = errors.New("refused: form already sent")
+
 func boolString(b bool) string {
 	if b {
 		return "true"
@@ -134,6 +137,7 @@ func (h *trackerHandlers) actionPage(c echo.Context, status int, op string, valu
 		if f.Plans, err = h.trackerPlanChoices(c, t.Source.TariffID); err != nil {
 			return err
 		}
+		f.Once = h.once.Issue()
 	}
 	return h.render(c, status, templates.TrackerActionPage(templates.TrackerActionPageView{Op: op, Forms: f}))
 }
@@ -209,7 +213,9 @@ func (h *trackerHandlers) clone(c echo.Context) error {
 }
 
 // changePlan moves the tracker to another plan (tracker/tariff/change),
-// repaying and charging as the staff member chose.
+// repaying and charging as the staff member chose. The change may move
+// money, so the form's one-time token is claimed first: the same form sent
+// again (a double click, "resend form") never reaches the Panel.
 func (h *trackerHandlers) changePlan(c echo.Context) error {
 	id, err := trackerPathID(c)
 	if err != nil {
@@ -222,6 +228,15 @@ func (h *trackerHandlers) changePlan(c echo.Context) error {
 	tariffID := positiveInt(raw)
 	if tariffID == 0 {
 		return h.actionPage(c, statusUnprocessable, "plan", values, templates.FieldErrors{"tariff_id": l.T("trackers.val.tariff_id"), "": l.T("form.errors")})
+	}
+	token := c.FormValue(onceField)
+	if !h.once.Valid(token) {
+		return h.actionPage(c, statusUnprocessable, "plan", values, templates.FieldErrors{"": l.T("trackers.plan.expired")})
+	}
+	if !h.once.Claim(token) {
+		h.audit(c, "tracker/tariff/change", id, errFormResent)
+		setFlash(c, "warn", "trackers.plan.already")
+		return redirect(c, trackerURLOf(id))
 	}
 	err = h.api.ChangeTrackerTariff(c.Request().Context(), session(c).Hash, panelclient.TariffChangeParams{TrackerID: id, TariffID: tariffID, Repay: repay, Charge: charge})
 	h.audit(c, "tracker/tariff/change", id, err)

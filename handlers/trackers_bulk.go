@@ -60,6 +60,7 @@ func (h *trackerHandlers) bulkView(c echo.Context, op string, ids []int, values 
 			return v, err
 		}
 		v.Plans = plans
+		v.Once = h.once.Issue()
 	}
 	return v, nil
 }
@@ -116,6 +117,15 @@ func (h *trackerHandlers) bulkRun(op string) echo.HandlerFunc {
 			tariffID := positiveInt(values["tariff_id"])
 			if tariffID == 0 {
 				return h.bulkAgain(c, op, ids, values, templates.FieldErrors{"tariff_id": l.T("trackers.val.tariff_id"), "": l.T("form.errors")})
+			}
+			token := c.FormValue(onceField)
+			if !h.once.Valid(token) {
+				return h.bulkAgain(c, op, ids, values, templates.FieldErrors{"": l.T("trackers.plan.expired")})
+			}
+			if !h.once.Claim(token) {
+				h.audit(c, "tracker/tariff/change", joinIDs(ids), errFormResent)
+				setFlash(c, "warn", "trackers.plan.already")
+				return redirect(c, "/trackers")
 			}
 			p := panelclient.TariffChangeParams{TariffID: tariffID, Repay: values["repay"] == "true", Charge: values["charge"] == "true"}
 			v.Results = h.bulkEach(c, ids, "tracker/tariff/change", func(ctx context.Context, id int) (templates.BulkResult, error) {

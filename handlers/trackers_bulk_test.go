@@ -140,7 +140,8 @@ func TestBulkPlanChangeRunsFourAtATimeAndNeverRetries(t *testing.T) {
 	}
 	env.Sim.SetFault("tracker/tariff/change", panelsim.Fault{Code: 238, Latency: 150 * time.Millisecond})
 	start := time.Now()
-	p := b.Post("/trackers/bulk/plan", url.Values{"tracker_id": trkIDs(ids...), "tariff_id": {"3"}, "charge": {"true"}})
+	q := "/trackers/bulk/plan?tracker_id=" + strings.Join(trkIDs(ids...), "&tracker_id=")
+	p := b.Post("/trackers/bulk/plan", url.Values{"tracker_id": trkIDs(ids...), "tariff_id": {"3"}, "charge": {"true"}, "_once": {trkOnce(t, b, q)}})
 	took := time.Since(start)
 	if p.Status != http.StatusOK {
 		t.Fatalf("run: %d", p.Status)
@@ -165,13 +166,18 @@ func TestBulkPlanChangeRunsFourAtATimeAndNeverRetries(t *testing.T) {
 	if first, _ := env.Sim.Store().Tracker(ids[0]); first.Source.TariffID == target {
 		target = 4
 	}
-	p = b.Post("/trackers/bulk/plan", url.Values{"tracker_id": trkIDs(ids[0], 11), "tariff_id": {strconv.Itoa(target)}})
+	form := url.Values{"tracker_id": trkIDs(ids[0], 11), "tariff_id": {strconv.Itoa(target)}, "_once": {trkOnce(t, b, q)}}
+	p = b.Post("/trackers/bulk/plan", form)
 	res = trkBulkResults(p)
 	if !res[ids[0]].ok || res[11].ok {
 		t.Errorf("plan change: %+v", res)
 	}
 	if got, _ := env.Sim.Store().Tracker(ids[0]); got.Source.TariffID != target {
 		t.Errorf("plan is %d, want %d", got.Source.TariffID, target)
+	}
+	attempts := env.Sim.Attempts("tracker/tariff/change")
+	if p := b.Post("/trackers/bulk/plan", form); p.Status != http.StatusSeeOther || env.Sim.Attempts("tracker/tariff/change") != attempts {
+		t.Errorf("resent bulk form: %d, attempts %d -> %d", p.Status, attempts, env.Sim.Attempts("tracker/tariff/change"))
 	}
 	if p := b.Get("/trackers/bulk/plan?tracker_id=" + strconv.Itoa(ids[1])); !p.Has(`[data-testid="bulk-tariff_id"]`) || !p.Has(`[data-testid="bulk-charge"]`) {
 		t.Error("the bulk plan form lacks the plan or the payment choices")

@@ -452,6 +452,16 @@ func TestTrackerCloneAndDeleteClone(t *testing.T) {
 	}
 }
 
+// trkOnce reads the one-time token of the plan form on a page.
+func trkOnce(t *testing.T, b *portaltest.Browser, path string) string {
+	t.Helper()
+	tok, ok := b.Get(path).Doc.Find(`input[name="_once"]`).Attr("value")
+	if !ok || tok == "" {
+		t.Fatalf("%s has no one-time token", path)
+	}
+	return tok
+}
+
 func TestTrackerPlanChange(t *testing.T) {
 	env, b := trkLogin(t, "admin")
 	tr := trkOriginal(t, env)
@@ -488,12 +498,28 @@ func TestTrackerPlanChange(t *testing.T) {
 			break
 		}
 	}
-	p = b.Post(path+"/plan", url.Values{"tariff_id": {strconv.Itoa(target)}, "repay": {"true"}})
+	tok := trkOnce(t, b, path+"/plan")
+	form := url.Values{"tariff_id": {strconv.Itoa(target)}, "repay": {"true"}, "_once": {tok}}
+	p = b.Post(path+"/plan", form)
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("change: %d %s %s", p.Status, p.Text(`[data-testid="form-error"]`), p.Text(`[data-testid="error-tariff_id"]`))
 	}
 	if got, _ := env.Sim.Store().Tracker(tr.ID); got.Source.TariffID != target {
 		t.Errorf("plan is %d, want %d", got.Source.TariffID, target)
+	}
+	// The same form sent again (double click, "resend form") is refused
+	// before the Panel: the owner is not charged twice.
+	attempts := env.Sim.Attempts("tracker/tariff/change")
+	p = b.Post(path+"/plan", form)
+	if p.Status != http.StatusSeeOther || env.Sim.Attempts("tracker/tariff/change") != attempts {
+		t.Errorf("resent form: %d, attempts %d -> %d", p.Status, attempts, env.Sim.Attempts("tracker/tariff/change"))
+	}
+	if f := b.Get(path).Text(`[data-testid="flash"]`); !strings.Contains(f, "already sent") {
+		t.Errorf("resent form flash %q", f)
+	}
+	// A form without its token is refused too.
+	if p := b.Post(path+"/plan", url.Values{"tariff_id": {strconv.Itoa(target)}}); p.Status != http.StatusUnprocessableEntity || env.Sim.Attempts("tracker/tariff/change") != attempts {
+		t.Errorf("no token: %d", p.Status)
 	}
 
 	other := trkOriginal(t, env, tr.ID)
@@ -514,7 +540,8 @@ func TestTrackerPlanChange(t *testing.T) {
 		if c.fault != 0 {
 			env.Sim.SetFault("tracker/tariff/change", panelsim.Fault{Code: c.fault})
 		}
-		p := b.Post("/trackers/"+c.tracker+"/plan", url.Values{"tariff_id": {strconv.Itoa(target)}})
+		tok := trkOnce(t, b, "/trackers/"+c.tracker+"/plan")
+		p := b.Post("/trackers/"+c.tracker+"/plan", url.Values{"tariff_id": {strconv.Itoa(target)}, "_once": {tok}})
 		msg := p.Text(`[data-testid="form-error"]`) + p.Text(`[data-testid="error-tariff_id"]`)
 		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(msg, c.text) {
 			t.Errorf("%s: status %d, message %q", c.name, p.Status, msg)
@@ -642,5 +669,21 @@ func TestTrackerI18nKeysHaveRussian(t *testing.T) {
 		if en[k] == "" {
 			t.Errorf("%s has Russian text only", k)
 		}
+	}
+}
+
+func TestDashboardCountsTrackers(t *testing.T) {
+	env, b := trkLogin(t, "viewer")
+	p := b.Get("/")
+	want := env.Sim.Store().TrackerCount()
+	if got := p.Text(`[data-testid="card-trackers"] a`); got != strconv.Itoa(want) && got != strings.ReplaceAll(strconv.FormatFloat(float64(want)/1000, 'f', 3, 64), ".", ",") {
+		t.Errorf("trackers card %q, want %d", got, want)
+	}
+	env.Sim.AddAccount("usersonly", "usersonly", map[string][]string{"base": {"get_dealer_info"}, "users": {"read"}})
+	b2 := env.NewBrowser(t)
+	b2.Login("usersonly", "usersonly")
+	before := env.Sim.Attempts("tracker/list")
+	if p := b2.Get("/"); p.Has(`[data-testid="card-trackers"]`) || env.Sim.Attempts("tracker/list") != before {
+		t.Error("the trackers card shows without trackers: read")
 	}
 }

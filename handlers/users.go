@@ -272,7 +272,7 @@ func (h *usersHandlers) show(c echo.Context) error {
 	}
 	v := templates.UserDetailView{
 		U: d.User, Name: userName(d.User), Created: userTime(d.User.CreationDate),
-		Discount: d.Discount, Can: can, TxFrom: now.AddDate(0, 0, -userDetailTxDays),
+		Discount: d.Discount, Can: can,
 		Delete: userDeleteViewOf(d.User),
 	}
 	if d.DealerMFASettings != nil {

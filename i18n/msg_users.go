@@ -171,6 +171,7 @@ var usersEN = map[string]string{
 	"users.tracker.last":      "Last connection",
 	"users.tracker.clone":     "clone",
 	"users.tracker.blocked":   "blocked",
+	"users.tracker.deleted":   "deleted",
 	"users.tracker.none":      "This user has no trackers.",
 	"users.tracker.more":      "Showing the first %d of %d trackers.",
 
@@ -408,6 +409,7 @@ var usersRU = map[string]string{
 	"users.tracker.last":      "Последняя связь",
 	"users.tracker.clone":     "клон",
 	"users.tracker.blocked":   "заблокирован",
+	"users.tracker.deleted":   "удалён",
 	"users.tracker.none":      "У пользователя нет трекеров.",
 	"users.tracker.more":      "Показаны первые %d из %d трекеров.",
 

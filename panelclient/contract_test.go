@@ -1,6 +1,8 @@
 package panelclient_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -56,7 +58,9 @@ const strongPassword = "Hh6FXTt%E!Rx*%f3"
 var contractRows = []contractRow{
 	// --- account ---------------------------------------------------------
 	row("account/auth",
-		func(t *testing.T, e *simEnv) (*panelclient.AuthResult, error) { return e.c.Auth(e.ctx, "admin", "admin") },
+		func(t *testing.T, e *simEnv) (*panelclient.AuthResult, error) {
+			return e.c.Auth(e.ctx, "admin", "admin")
+		},
 		func(t *testing.T, e *simEnv, got *panelclient.AuthResult) {
 			if len(got.Hash) != 32 || !got.Permissions.Has("users", "read") || !got.Permissions.Has("trackers", "corrupt") {
 				t.Errorf("admin session: hash %d chars, permissions %v", len(got.Hash), got.Permissions)
@@ -708,7 +712,7 @@ var differences = []difference{
 	},
 	{
 		name: "batch_clone ignored_trackers", action: "tracker/batch_clone", side: "response",
-		shows: func(b map[string]any) bool { _, ok := b["ignored_trackers"]; return b["success"] == true && ok },
+		shows:  func(b map[string]any) bool { _, ok := b["ignored_trackers"]; return b["success"] == true && ok },
 		reason: "markdown: ignored_trackers lists the trackers skipped with ignore_existing; the OpenAPI file does not have the field.",
 	},
 	{
@@ -776,6 +780,9 @@ func referee(t *testing.T, e *simEnv, log *differenceLog, checkRequests bool) {
 			continue
 		}
 		action := x.Action()
+		if err := fieldsNotRead(x); err != nil {
+			t.Errorf("%s: the client does not read everything the emulator answers: %v\n  response: %.400s", action, err, x.RespBody())
+		}
 		bodies := map[string]map[string]any{"request": decodeObject(x.Body), "response": decodeObject(x.RespBody())}
 		for _, d := range differences {
 			if d.action == action && d.shows != nil && bodies[d.side] != nil && d.shows(bodies[d.side]) {
@@ -799,6 +806,174 @@ func referee(t *testing.T, e *simEnv, log *differenceLog, checkRequests bool) {
 				action, x.Status, p, x.Body, x.RespBody())
 		}
 	}
+}
+
+// --- Every field the emulator sends is one the client reads ----------------
+
+// ok is the envelope of every successful answer.
+type ok struct {
+	Success bool `json:"success"`
+}
+
+// answerShapes are the client's types for the successful answer of each
+// action, wrapped as the client decodes them. The referee decodes every
+// successful answer into them with unknown fields disallowed: a field the
+// emulator sends that the client does not read is a name mismatch between
+// the two readings of the docs (or a field to add to the client). Types
+// with their own UnmarshalJSON (Discount, Transaction, BatchCloneResult)
+// read both references' names and are not checked inside.
+var answerShapes = map[string]func() any{
+	"account/auth": func() any {
+		return &struct {
+			ok
+			panelclient.AuthResult
+		}{}
+	},
+	"account/get_permissions": func() any {
+		return &struct {
+			ok
+			Permissions panelclient.Permissions `json:"permissions"`
+		}{}
+	},
+	"account/logout": func() any { return &ok{} },
+	"dealer/get_info": func() any {
+		return &struct {
+			ok
+			panelclient.Dealer
+			// Deliberately not decoded by the client (an on-premise
+			// service credential, see Dealer).
+			StandaloneToken json.RawMessage `json:"standalone_token"`
+		}{}
+	},
+	"timezone/list": func() any {
+		return &struct {
+			ok
+			List []panelclient.Timezone `json:"list"`
+		}{}
+	},
+	"user/list": func() any {
+		return &struct {
+			ok
+			panelclient.UserList
+		}{}
+	},
+	"user/read": func() any {
+		return &struct {
+			ok
+			panelclient.UserDetails
+		}{}
+	},
+	"user/create":          idAnswer,
+	"user/update":          func() any { return &ok{} },
+	"user/change_password": func() any { return &ok{} },
+	"user/corrupt":         func() any { return &ok{} },
+	"user/session/create": func() any {
+		return &struct {
+			ok
+			Hash string `json:"hash"`
+		}{}
+	},
+	"user/upload": func() any {
+		return &struct {
+			ok
+			panelclient.UploadResult
+		}{}
+	},
+	"user/transaction/list": func() any {
+		return &struct {
+			ok
+			List []panelclient.Transaction `json:"list"`
+		}{}
+	},
+	"user/transaction/change_balance": func() any { return &ok{} },
+	"user/mfa/settings/update":        func() any { return &ok{} },
+	"user/mfa/settings/default/read": func() any {
+		return &struct {
+			ok
+			Value *panelclient.MFASettings `json:"value"`
+		}{}
+	},
+	"user/mfa/settings/default/update": func() any { return &ok{} },
+	"tariff/list": func() any {
+		return &struct {
+			ok
+			panelclient.TariffList
+		}{}
+	},
+	"tariff/read": func() any {
+		return &struct {
+			ok
+			Value panelclient.Plan `json:"value"`
+		}{}
+	},
+	"tariff/create": idAnswer,
+	"tariff/update": func() any { return &ok{} },
+	"tariff/defaults/read": func() any {
+		return &struct {
+			ok
+			panelclient.TariffDefaultsSet
+		}{}
+	},
+	"tariff/defaults/update": func() any { return &ok{} },
+	"tracker/list": func() any {
+		return &struct {
+			ok
+			panelclient.TrackerList
+		}{}
+	},
+	"tracker/read": func() any {
+		return &struct {
+			ok
+			Value panelclient.Tracker `json:"value"`
+		}{}
+	},
+	"tracker/clone":        idAnswer,
+	"tracker/delete_clone": func() any { return &ok{} },
+	"tracker/batch_delete_clones": func() any {
+		return &struct {
+			ok
+			panelclient.BatchDeleteResult
+		}{}
+	},
+	"tracker/corrupt":         func() any { return &ok{} },
+	"tracker/move":            idAnswer,
+	"tracker/register_retry":  func() any { return &ok{} },
+	"tracker/settings/update": func() any { return &ok{} },
+	"tracker/source/update":   func() any { return &ok{} },
+	"tracker/tariff/change":   func() any { return &ok{} },
+	"tracker/console/connect": func() any {
+		return &struct {
+			ok
+			panelclient.ConsoleSession
+		}{}
+	},
+	"tracker/active/history/list": func() any {
+		return &struct {
+			ok
+			panelclient.ActiveHistory
+		}{}
+	},
+	"tracker/raw_command/send": func() any { return &ok{} },
+}
+
+func idAnswer() any {
+	return &struct {
+		ok
+		ID int `json:"id"`
+	}{}
+}
+
+// fieldsNotRead decodes a successful JSON answer into the client's type
+// with unknown fields disallowed; nil when the client reads every field
+// (or the answer is not a successful JSON one of a known action).
+func fieldsNotRead(x *exchange) error {
+	shape, known := answerShapes[x.Action()]
+	if !known || x.Status != 200 || !strings.Contains(x.RespHeader.Get("Content-Type"), "json") {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(x.RespBody()))
+	dec.DisallowUnknownFields()
+	return dec.Decode(shape())
 }
 
 // TestContract drives every row through the client against its own
@@ -887,7 +1062,10 @@ const missingID = 987654
 var errorRows = []errorRow{
 	// account
 	{action: "account/auth", name: "wrong password", code: 12, status: 400,
-		call: func(t *testing.T, e *simEnv) error { _, err := e.c.Auth(e.ctx, "admin", "not-the-password"); return err }},
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.Auth(e.ctx, "admin", "not-the-password")
+			return err
+		}},
 	{action: "account/get_permissions", name: "malformed hash", code: 3, status: 400,
 		call: func(t *testing.T, e *simEnv) error { _, err := e.c.GetPermissions(e.ctx, "not-a-hash"); return err }},
 	{action: "account/logout", name: "logout twice", code: 4, status: 400,
@@ -1005,7 +1183,10 @@ var errorRows = []errorRow{
 			return e.c.CorruptUser(e.ctx, e.admin(t), panelclient.UserCorruptParams{UserID: u.ID, Login: u.Login, CorruptClones: panelclient.Ptr(false)})
 		}},
 	{action: "user/session/create", name: "missing user", code: 201, status: 400,
-		call: func(t *testing.T, e *simEnv) error { _, err := e.c.CreateUserSession(e.ctx, e.tech(t), missingID); return err }},
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.CreateUserSession(e.ctx, e.tech(t), missingID)
+			return err
+		}},
 	{action: "user/export", name: "after logout", code: 4, status: 400,
 		call: func(t *testing.T, e *simEnv) error {
 			h := e.viewer(t)
@@ -1089,7 +1270,10 @@ var errorRows = []errorRow{
 			return err
 		}},
 	{action: "tariff/read", name: "missing plan", code: 201, status: 400,
-		call: func(t *testing.T, e *simEnv) error { _, err := e.c.ReadTariff(e.ctx, e.viewer(t), missingID); return err }},
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.ReadTariff(e.ctx, e.viewer(t), missingID)
+			return err
+		}},
 	{action: "tariff/create", name: "tech may not touch plans", code: 13, status: 403,
 		call: func(t *testing.T, e *simEnv) error {
 			_, err := e.c.CreateTariff(e.ctx, e.tech(t), panelclient.Plan{Name: "X", Type: panelclient.PlanMonthly, StorePeriod: "1m", DeviceType: panelclient.DeviceTracker})
@@ -1149,9 +1333,15 @@ var errorRows = []errorRow{
 			return err
 		}},
 	{action: "tracker/read", name: "missing tracker", code: 201, status: 400,
-		call: func(t *testing.T, e *simEnv) error { _, err := e.c.ReadTracker(e.ctx, e.viewer(t), missingID); return err }},
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.ReadTracker(e.ctx, e.viewer(t), missingID)
+			return err
+		}},
 	{action: "tracker/read", name: "corrupted tracker", code: 252, status: 400,
-		call: func(t *testing.T, e *simEnv) error { _, err := e.c.ReadTracker(e.ctx, e.viewer(t), e.corrupted(t).ID); return err }},
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.ReadTracker(e.ctx, e.viewer(t), e.corrupted(t).ID)
+			return err
+		}},
 	{action: "tracker/clone", name: "user already has a clone", code: 247, status: 409,
 		call: func(t *testing.T, e *simEnv) error {
 			c := e.clone(t)
@@ -1281,7 +1471,9 @@ var errorRows = []errorRow{
 	{action: "tracker/source/update", name: "missing tracker", code: 201, status: 400,
 		call: func(t *testing.T, e *simEnv) error { return e.c.UpdateTrackerSource(e.ctx, e.tech(t), missingID, true) }},
 	{action: "tracker/source/update", name: "viewer", code: 13, status: 403,
-		call: func(t *testing.T, e *simEnv) error { return e.c.UpdateTrackerSource(e.ctx, e.viewer(t), e.original(t).ID, true) }},
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.UpdateTrackerSource(e.ctx, e.viewer(t), e.original(t).ID, true)
+		}},
 	{action: "tracker/tariff/change", name: "plan does not exist", code: 239, status: 404,
 		call: func(t *testing.T, e *simEnv) error {
 			return e.c.ChangeTrackerTariff(e.ctx, e.tech(t), panelclient.TariffChangeParams{TrackerID: e.original(t).ID, TariffID: missingID})
@@ -1307,7 +1499,10 @@ var errorRows = []errorRow{
 			return err
 		}},
 	{action: "tracker/console/connect", name: "missing tracker", code: 201, status: 400,
-		call: func(t *testing.T, e *simEnv) error { _, err := e.c.ConnectTrackerConsole(e.ctx, e.tech(t), missingID); return err }},
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.ConnectTrackerConsole(e.ctx, e.tech(t), missingID)
+			return err
+		}},
 	{action: "tracker/active/history/list", name: "span too big", code: 211, status: 400,
 		call: func(t *testing.T, e *simEnv) error {
 			_, err := e.c.ListActiveTrackerHistory(e.ctx, e.admin(t), "2000-01", "2026-11")
@@ -1651,6 +1846,20 @@ func TestContractRefereeCatchesMismatches(t *testing.T) {
 				t.Errorf("the referee passed a bad %s: %v", tc.side, probs)
 			}
 		})
+	}
+}
+
+// A field the client does not read (a name mismatch) is caught too.
+func TestContractCatchesFieldsNotRead(t *testing.T) {
+	x := exchange{Method: "POST", Path: "/v2/panel/tracker/read", Status: 200,
+		RespHeader: map[string][]string{"Content-Type": {"application/json"}},
+		respBody:   bufferOf(`{"success":true,"value":{"id":7,"lable":"typo","source":{"id":1}}}`)}
+	if err := fieldsNotRead(&x); err == nil || !strings.Contains(err.Error(), "lable") {
+		t.Errorf("a misspelt field passed: %v", err)
+	}
+	x.respBody = bufferOf(`{"success":true,"value":{"id":7,"label":"ok","source":{"id":1,"device_id":"1"}}}`)
+	if err := fieldsNotRead(&x); err != nil {
+		t.Errorf("a well-formed answer failed: %v", err)
 	}
 }
 

@@ -41,7 +41,7 @@ func TestTrackerTariffChange(t *testing.T) {
 	// Premium has an early_change_price: changing again within 30 days is
 	// allowed; charge on an active plan pays until tomorrow; no repay, no
 	// transaction.
-	f.advance(t, 24 * time.Hour)
+	f.advance(t, 24*time.Hour)
 	f.ok(t, "tracker/tariff/change", `{"tracker_id":%d,"tariff_id":%d,"repay":false,"charge":true}`, tr.ID, planStandard)
 	got = f.readTracker(t, tr.ID)
 	if got.Source.TariffID != planStandard || !got.Source.TariffEndDate.Equal(today.AddDate(0, 0, 2)) {
@@ -53,7 +53,7 @@ func TestTrackerTariffChange(t *testing.T) {
 	// Standard has no early_change_price: a third change within 30 days is
 	// refused with 240; after 30 days it is allowed.
 	wantError(t, f.call(t, f.tech, "tracker/tariff/change", `{"tracker_id":%d,"tariff_id":%d,"repay":false,"charge":false}`, tr.ID, planFleetPro), codeTariffChangeTooOften, 403)
-	f.advance(t, 30 * 24 * time.Hour)
+	f.advance(t, 30*24*time.Hour)
 	if res := f.call(t, f.tech, "tracker/tariff/change", `{"tracker_id":%d,"tariff_id":%d,"repay":false,"charge":false}`, tr.ID, planFleetPro); !res.success() {
 		t.Fatalf("tech after 30 days: %s", res.body)
 	}
@@ -69,7 +69,7 @@ func TestTrackerTariffChange(t *testing.T) {
 	if got := f.readTracker(t, ended.ID); !got.Source.TariffEndDate.Equal(now) {
 		t.Fatalf("ended + charge: end %v, want today %v", got.Source.TariffEndDate, now)
 	}
-	f.advance(t, 31 * 24 * time.Hour)
+	f.advance(t, 31*24*time.Hour)
 	f.ok(t, "tracker/tariff/change", `{"tracker_id":%d,"tariff_id":%d,"repay":true,"charge":true}`, ended.ID, planActiveDay)
 	if got := f.readTracker(t, ended.ID); got.Source.TariffEndDate != nil {
 		t.Fatalf("ended -> activeday: end %v, want none", got.Source.TariffEndDate)

@@ -134,7 +134,9 @@ func TestTrackerListFilters(t *testing.T) {
 	if l, _ := f.list(t, `{"filter":"грузовик"}`); !slices.Contains(trackerIDs(l), 5) {
 		t.Errorf("non-Latin label filter: %v", trackerIDs(l))
 	}
-	if l, n := f.list(t, `{"filter":"TELFMB"}`); n == 0 || slices.ContainsFunc(l, func(t Tracker) bool { return !strings.HasPrefix(t.Source.Model, "telfmb") && !strings.Contains(strings.ToLower(t.Label), "telfmb") }) {
+	if l, n := f.list(t, `{"filter":"TELFMB"}`); n == 0 || slices.ContainsFunc(l, func(t Tracker) bool {
+		return !strings.HasPrefix(t.Source.Model, "telfmb") && !strings.Contains(strings.ToLower(t.Label), "telfmb")
+	}) {
 		t.Errorf("model filter: %d", n)
 	}
 	phoned := f.find(t, "a tracker with a phone", func(t Tracker) bool { return t.Source.Phone != nil && *t.Source.Phone != "" })

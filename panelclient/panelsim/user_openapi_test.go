@@ -8,18 +8,33 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	validatorErrors "github.com/pb33f/libopenapi-validator/errors"
 )
 
 // validateRawReply checks a reply against the OpenAPI file with the
 // content type it was sent with (user/export answers files).
 func validateRawReply(t *testing.T, action string, rec *httptest.ResponseRecorder) {
 	t.Helper()
+	ok, errs := checkRawReply(t, action, rec)
+	if !ok {
+		for _, e := range errs {
+			t.Errorf("%s (HTTP %d): %s: %s", action, rec.Code, e.Message, e.Reason)
+			for _, se := range e.SchemaValidationErrors {
+				t.Errorf("    %s at %s", se.Reason, se.FieldPath)
+			}
+		}
+		t.Logf("reply: %.600s", rec.Body.Bytes())
+	}
+}
+
+func checkRawReply(t *testing.T, action string, rec *httptest.ResponseRecorder) (bool, []*validatorErrors.ValidationError) {
+	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, "https://api.eu.navixy.com/v2/panel/"+action, strings.NewReader("{}"))
 	req.Header.Set("Content-Type", "application/json")
 	ct := rec.Header().Get("Content-Type")
 	if ct == xlsxContentType || strings.HasPrefix(ct, "text/csv") {
-		// The spec declares the bare media types.
-		ct, _, _ = strings.Cut(ct, ";")
+		ct, _, _ = strings.Cut(ct, ";") // the spec declares the bare media types
 	}
 	resp := &http.Response{
 		StatusCode: rec.Code,
@@ -27,13 +42,29 @@ func validateRawReply(t *testing.T, action string, rec *httptest.ResponseRecorde
 		Body:       io.NopCloser(bytes.NewReader(rec.Body.Bytes())),
 		Request:    req,
 	}
-	ok, errs := openAPIValidator(t).ValidateHttpResponse(req, resp)
-	if !ok {
-		for _, e := range errs {
-			t.Errorf("%s (HTTP %d): %s: %s", action, rec.Code, e.Message, e.Reason)
-			for _, se := range e.SchemaValidationErrors {
-				t.Errorf("    %s at %s", se.Reason, se.FieldPath)
-			}
+	return openAPIValidator(t).ValidateHttpResponse(req, resp)
+}
+
+// The check has teeth for the user shapes too.
+func TestUserOpenAPICheckCatchesWrongShapes(t *testing.T) {
+	for _, tc := range []struct {
+		action, contentType, body string
+		status                    int
+	}{
+		{"user/list", jsonContentType, `{"success":true,"list":[{"id":"x"}],"count":"1"}`, 200},
+		{"user/read", jsonContentType, `{"success":true,"value":{"legal_type":"company"}}`, 200},
+		{"user/read", jsonContentType, `{"success":false,"status":{"code":"201"}}`, 400},
+		{"user/upload", jsonContentType, `{"success":true,"total":"1"}`, 200},
+		{"user/transaction/list", jsonContentType, `{"success":true,"list":[{"amount":"1"}]}`, 200},
+		{"user/export", "application/pdf", `%PDF`, 200},
+		{"user/mfa/settings/default/read", jsonContentType, `{"success":true,"value":{"type":"sometimes"}}`, 200},
+	} {
+		rec := httptest.NewRecorder()
+		rec.Header().Set("Content-Type", tc.contentType)
+		rec.WriteHeader(tc.status)
+		rec.Body.WriteString(tc.body)
+		if ok, _ := checkRawReply(t, tc.action, rec); ok {
+			t.Errorf("%s: wrong shape %s passed", tc.action, tc.body)
 		}
 	}
 }

@@ -231,11 +231,17 @@ func newFoldNeedle(s string) foldNeedle {
 		return n
 	}
 	r, _ := utf8.DecodeRuneInString(s)
-	for f := r; ; {
+	lower := unicode.ToLower(r)
+	for f := lower; ; {
 		n.firsts = append(n.firsts, string(f))
-		if f = unicode.SimpleFold(f); f == r {
+		if f = unicode.SimpleFold(f); f == lower {
 			break
 		}
+	}
+	if lower == 'i' {
+		// İ (Turkish capital dotted I) lower-cases to i without being in
+		// i's fold orbit: the one such rune in Unicode.
+		n.firsts = append(n.firsts, "İ")
 	}
 	return n
 }
@@ -259,12 +265,6 @@ func (n *foldNeedle) in(s string) bool {
 		}
 	}
 	return false
-}
-
-// containsFold reports whether sub is in s, ignoring case.
-func containsFold(s, sub string) bool {
-	n := newFoldNeedle(sub)
-	return n.in(s)
 }
 
 // hasPrefixFold reports whether s starts with prefix, ignoring case rune

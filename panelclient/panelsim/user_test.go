@@ -853,3 +853,31 @@ func BenchmarkUserList(b *testing.B) {
 		})
 	}
 }
+
+func TestFoldNeedle(t *testing.T) {
+	for _, tc := range []struct {
+		haystack, needle string
+		want             bool
+	}{
+		{"John Smith", "SMITH", true},
+		{"John Smith", "smyth", false},
+		{"Müller", "mÜLL", true},
+		{"İstanbul", "istanbul", true},
+		{"istanbul", "İSTANBUL", true},
+		{"Иванов", "иВАН", true},
+		{"Иванов", "петр", false},
+		{"Kelvin", "\u212aelvin", true}, // the Kelvin sign folds to k
+		{"Straße", "STRASSE", false},    // no full case folding, as in SQL ILIKE
+		{"abc", "", true},
+		{"", "a", false},
+		{"aaab", "aab", true},
+	} {
+		n := newFoldNeedle(tc.needle)
+		if got := n.in(tc.haystack); got != tc.want {
+			t.Errorf("%q in %q: %v", tc.needle, tc.haystack, got)
+		}
+	}
+	if compareFold("apple", "Banana") >= 0 || compareFold("Zeta", "alpha") <= 0 || compareFold("Éclair", "éclair") != 0 || compareFold("ab", "abc") >= 0 {
+		t.Error("compareFold order")
+	}
+}
