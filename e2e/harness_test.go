@@ -140,7 +140,7 @@ func (tb *tab) location() string {
 // count is how many elements match a CSS selector right now.
 func (tb *tab) count(css string) int {
 	tb.t.Helper()
-	n, err := chromedp.Run(tb.ctx, chromedp.Evaluate[int](`document.querySelectorAll(` + jsString(css) + `).length`))
+	n, err := chromedp.Run(tb.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(css)+`).length`))
 	if err != nil {
 		tb.t.Fatal(err)
 	}

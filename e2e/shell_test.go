@@ -2,8 +2,8 @@ package e2e
 
 import (
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 

@@ -41,7 +41,6 @@ func TestBrowserHostileDataRunsNoScript(t *testing.T) {
 	}
 }
 
-
 // TestHarnessSeesDialogs proves the dialog watch works, so that
 // noDialogs can fail: a page that does run a script is caught.
 func TestHarnessSeesDialogs(t *testing.T) {

@@ -56,6 +56,8 @@ func (a *app) handleError(err error, c echo.Context) {
 		switch he.Code {
 		case http.StatusForbidden:
 			v.Title, v.Message = l.T("error.403.title"), l.T("error.403.text")
+		case http.StatusRequestEntityTooLarge:
+			v.Title, v.Message = l.T("error.413.title"), l.T("error.413.text")
 		case http.StatusNotFound, http.StatusMethodNotAllowed:
 			v.Status = http.StatusNotFound
 			v.Title, v.Message = l.T("error.404.title"), l.T("error.404.text")

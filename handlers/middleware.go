@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/navixy-portal/portal/auth"
 	"github.com/navixy-portal/portal/i18n"
@@ -105,16 +104,6 @@ func (a *app) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
-}
-
-func (a *app) gzip() echo.MiddlewareFunc {
-	return middleware.GzipWithConfig(middleware.GzipConfig{
-		Level: 5,
-		Skipper: func(c echo.Context) bool {
-			p := c.Request().URL.Path
-			return p == "/metrics" || strings.HasSuffix(p, "/console/stream")
-		},
-	})
 }
 
 // language puts the staff member's localizer into the request context.

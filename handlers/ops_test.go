@@ -97,3 +97,18 @@ func TestAuditLinesNameStaffDealerAndResultButNoSecrets(t *testing.T) {
 		t.Fatal("no audit line for logout")
 	}
 }
+
+func TestOversizedBodyIsRefusedBeforeItIsRead(t *testing.T) {
+	env := portaltest.New(t)
+	b := env.NewBrowser(t)
+	b.Login("admin", "admin")
+	env.Sim.ResetCalls()
+	big := strings.Repeat("x", 13<<20)
+	p := b.Post("/users/import", url.Values{"file": {big}})
+	if p.Status != http.StatusRequestEntityTooLarge || !strings.Contains(p.Text("[data-testid=error]"), "10 MB") {
+		t.Fatalf("status %d: %q", p.Status, p.Text("[data-testid=error]"))
+	}
+	if n := totalAttempts(env); n != 0 {
+		t.Errorf("%d upstream calls", n)
+	}
+}

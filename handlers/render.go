@@ -2,7 +2,10 @@ package handlers
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -33,8 +36,46 @@ func (a *app) render(c echo.Context, status int, comp templ.Component) error {
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
-	h.Set("Vary", "HX-Request")
-	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+	h.Set("Vary", "HX-Request, Accept-Encoding")
+	return writeCompressed(c, status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+}
+
+// gzipWriters and zipBufs are reused across requests. A writer is taken
+// only for the moment a rendered page is compressed, never while a handler
+// waits on the Panel API, so memory does not grow with requests in flight.
+var (
+	gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression); return w }}
+	zipBufs     = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
+
+// minGzip is the size below which compressing costs more than it saves.
+const minGzip = 1024
+
+// writeCompressed sends body, gzipped when the browser accepts it and the
+// body is large enough to gain from it.
+func writeCompressed(c echo.Context, status int, ctype string, body []byte) error {
+	if len(body) < minGzip || !strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+		return c.Blob(status, ctype, body)
+	}
+	out := zipBufs.Get().(*bytes.Buffer)
+	out.Reset()
+	defer func() {
+		if out.Cap() < 1<<20 {
+			zipBufs.Put(out)
+		}
+	}()
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(out)
+	_, err := zw.Write(body)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	gzipWriters.Put(zw)
+	if err != nil {
+		return c.Blob(status, ctype, body)
+	}
+	c.Response().Header().Set(echo.HeaderContentEncoding, "gzip")
+	return c.Blob(status, ctype, out.Bytes())
 }
 
 // shell gathers the page frame's data for the request.

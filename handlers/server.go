@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/navixy-portal/portal/auth"
 	"github.com/navixy-portal/portal/panelclient"
@@ -78,10 +79,15 @@ func New(o Options) *echo.Echo {
 	e.Server.ReadHeaderTimeout = 10 * time.Second
 	app := &app{o: o}
 	e.HTTPErrorHandler = app.handleError
-	e.Use(app.recoverPanics, app.requestID, app.accessLog, app.securityHeaders, app.gzip(), app.language, app.loadSession, app.csrf)
+	e.Use(app.recoverPanics, app.requestID, app.accessLog, app.securityHeaders, middleware.BodyLimit(maxBody), app.language, app.loadSession, app.csrf)
 	registerRoutes(e, app)
 	return e
 }
+
+// maxBody bounds every request body before anything reads it (the
+// anti-forgery check reads form fields): the largest upload the portal
+// accepts is 10 MB, plus the multipart envelope.
+const maxBody = "12M"
 
 // app is the shared state of the handlers: options and helpers. Section
 // handlers are small structs that hold only the client calls they use.
@@ -106,5 +112,6 @@ func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") =
 // wantsPartial is an htmx request that swaps part of a page (not a boosted
 // navigation, which wants the whole document).
 func wantsPartial(c echo.Context) bool {
-	return isHTMX(c) && c.Request().Header.Get("HX-Boosted") != "true"
+	h := c.Request().Header
+	return isHTMX(c) && h.Get("HX-Boosted") != "true" && h.Get("HX-History-Restore-Request") != "true"
 }

@@ -119,7 +119,7 @@ func TestBulkCloneThenDeleteClones(t *testing.T) {
 	if p.Status != http.StatusOK || !res[clones[0]].ok || !res[clones[1]].ok {
 		t.Fatalf("delete clones: %d %+v", p.Status, res)
 	}
-	if res[a.ID].ok || !strings.Contains(res[a.ID].text, "Not deleted") {
+	if res[a.ID].ok || !strings.Contains(res[a.ID].text, "Not deleted: it is not a clone") {
 		t.Errorf("the original: %+v", res[a.ID])
 	}
 	for _, id := range clones {

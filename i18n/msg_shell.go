@@ -72,6 +72,8 @@ var shellEN = map[string]string{
 	"error.csrf.title":     "The form has expired",
 	"error.csrf.text":      "Reload the page and try again. Nothing was changed.",
 	"error.bad_request":    "The request was not understood.",
+	"error.413.title":      "Too large",
+	"error.413.text":       "What was sent is larger than the portal accepts (10 MB at most). Nothing was changed.",
 
 	"reseller.banner": "You are working in the panel of reseller %s.",
 	"reseller.return": "Return to my panel",
@@ -149,6 +151,8 @@ var shellRU = map[string]string{
 	"error.csrf.title":     "Форма устарела",
 	"error.csrf.text":      "Обновите страницу и повторите. Ничего не изменено.",
 	"error.bad_request":    "Запрос не распознан.",
+	"error.413.title":      "Слишком большой объём",
+	"error.413.text":       "Отправлено больше, чем принимает портал (не более 10 МБ). Ничего не изменено.",
 
 	"reseller.banner": "Вы работаете в панели реселлера %s.",
 	"reseller.return": "Вернуться в мою панель",

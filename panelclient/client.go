@@ -35,6 +35,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -494,7 +495,18 @@ func checkHash(hash, action string) error {
 // decode reads a JSON answer and closes its body.
 func (c *Client) decode(fl *inflight, resp *http.Response, hash, action string, out any) error {
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	buf := answerBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 4<<20 {
+			answerBufs.Put(buf)
+		}
+	}()
+	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
+		buf.Grow(int(n) + 1)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes+1))
+	data := buf.Bytes()
 	ct := resp.Header.Get("Content-Type")
 	if err != nil {
 		te := classify(fl.ctx, c, action, err)
@@ -507,6 +519,10 @@ func (c *Client) decode(fl *inflight, resp *http.Response, hash, action string, 
 	}
 	return parseAnswer(action, hash, resp.StatusCode, ct, data, out)
 }
+
+// answerBufs reuse the memory answers are read into: decoding copies what
+// it keeps, so a buffer is free again once the answer is parsed.
+var answerBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // report feeds the observer once per call.
 func (c *Client) report(action string, err error, start time.Time) {

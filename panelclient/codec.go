@@ -30,17 +30,25 @@ func parseAnswer(action, hash string, status int, contentType string, data []byt
 	if len(body) == 0 || body[0] != '{' {
 		return bad(KindNotJSON, fmt.Errorf("body of %d bytes is not a JSON object", len(data)))
 	}
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	// A first light pass reads only "success" (no copies of the rest);
+	// the full error envelope is decoded only for a failure.
+	var ok struct {
+		Success *bool `json:"success"`
+	}
+	if err := json.Unmarshal(body, &ok); err != nil {
 		return bad(KindMalformed, err)
 	}
-	if env.Success != nil && *env.Success {
+	if ok.Success != nil && *ok.Success {
 		if out != nil {
 			if err := json.Unmarshal(body, out); err != nil {
 				return bad(KindMalformed, err)
 			}
 		}
 		return nil
+	}
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return bad(KindMalformed, err)
 	}
 	if env.Status == nil {
 		return bad(KindMalformed, errors.New(`answer has neither "success": true nor a "status"`))

@@ -3,6 +3,8 @@
 package static
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -21,6 +23,7 @@ const Prefix = "/static/"
 
 type asset struct {
 	body  []byte
+	gz    []byte // the body gzipped once at start-up
 	ctype string
 }
 
@@ -45,7 +48,7 @@ func Load() *Assets {
 		ext := path.Ext(p)
 		hashed := Prefix + strings.TrimSuffix(p, ext) + "." + hex.EncodeToString(sum[:6]) + ext
 		a.urls[p] = hashed
-		a.byPath[hashed] = asset{body: body, ctype: mime.TypeByExtension(ext)}
+		a.byPath[hashed] = asset{body: body, gz: gzipped(body), ctype: mime.TypeByExtension(ext)}
 		return nil
 	})
 	return a
@@ -69,5 +72,19 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", as.ctype)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Vary", "Accept-Encoding")
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		_, _ = w.Write(as.gz)
+		return
+	}
 	_, _ = w.Write(as.body)
+}
+
+func gzipped(b []byte) []byte {
+	var out bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&out, gzip.BestCompression)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	return out.Bytes()
 }

@@ -29,3 +29,16 @@ func TestAssetsHaveHashedURLsAndLongCache(t *testing.T) {
 		t.Errorf("an unhashed URL answered %d", rec.Code)
 	}
 }
+
+func TestAssetsAreServedGzipped(t *testing.T) {
+	a := Load()
+	req := httptest.NewRequest(http.MethodGet, a.URL("vendor/htmx.min.js"), nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate")
+	rec := httptest.NewRecorder()
+	a.ServeHTTP(rec, req)
+	plain := httptest.NewRecorder()
+	a.ServeHTTP(plain, httptest.NewRequest(http.MethodGet, a.URL("vendor/htmx.min.js"), nil))
+	if rec.Header().Get("Content-Encoding") != "gzip" || rec.Body.Len()*2 > plain.Body.Len() {
+		t.Fatalf("gzip %q: %d bytes against %d", rec.Header().Get("Content-Encoding"), rec.Body.Len(), plain.Body.Len())
+	}
+}

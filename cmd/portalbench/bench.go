@@ -2,13 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/navixy-portal/portal/panelclient/panelsim"
@@ -122,8 +122,11 @@ func (b *bench) needChild() bool {
 }
 
 func (b *bench) portalKind() string {
-	if b.cfg.inProcess {
+	switch {
+	case b.cfg.inProcess:
 		return "in-process (-inprocess)"
+	case b.cfg.portalBin != "":
+		return "child process " + b.cfg.portalBin
 	}
 	return "child process built from ./cmd/portal"
 }
@@ -209,7 +212,7 @@ func logReason(p *portal, requestID string) string {
 	reason := ""
 	for sc.Scan() {
 		line := sc.Bytes()
-		if !strings.Contains(string(line), requestID) {
+		if !bytes.Contains(line, []byte(requestID)) {
 			continue
 		}
 		var rec map[string]any

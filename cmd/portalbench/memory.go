@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -80,7 +81,7 @@ func (b *bench) browseMemory(ctx context.Context, figure, budget string, think t
 		}
 	}
 	if len(pages) == 0 {
-		return na(figure, fmt.Sprintf("n/a (no page to browse: %v)", missing), budget)
+		return na(figure, "n/a (no page to browse: "+strings.Join(missing, ", ")+")", budget)
 	}
 
 	// Sample the RSS while everyone browses; VmHWM catches peaks between
@@ -118,7 +119,7 @@ func (b *bench) browseMemory(ctx context.Context, figure, budget string, think t
 	top := max(peak.Load(), hwm)
 	value := fmt.Sprintf("peak %s (idle %s); %d pages, %.0f req/s, p50 %s, p99 %s", mb(top), mb(idle), s.N, s.RPS(), ms(s.P(0.5)), ms(s.P(0.99)))
 	if len(missing) > 0 {
-		value += fmt.Sprintf("; not browsed: %v", missing)
+		value += "; not browsed: " + strings.Join(missing, ", ")
 	}
 	ok := !hasBudget || top <= budgetRSS
 	if s.Errors > 0 {

@@ -88,7 +88,7 @@ func (b *bench) pageVsSlowestCall(ctx context.Context, st *staff, figure, path, 
 	}
 	page := pageStats.P(0.5)
 	x := ratio(page, slowest)
-	value := fmt.Sprintf("%s = %.2fx slowest call (%s, %s); %d calls in %d round(s): %s",
+	value := fmt.Sprintf("%s = %.2fx slowest call (%s, %s); %d call(s) in %d round(s): %s",
 		ms(page), x, slowestAction, ms(slowest), len(calls), len(rounds(calls)), describeRounds(calls))
 	return row{Figure: figure, Value: value, Budget: budget, Verdict: check(x <= budgetParallel)}
 }

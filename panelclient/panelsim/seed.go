@@ -60,6 +60,7 @@ func seed(sc SeedConfig) *Store {
 	seedTariffs(st)
 	seedUsers(st, users)
 	seedTrackers(st, trackers)
+	seedStock(st) // inventory.go
 	st.nextTransactionID = (st.nextUserID + 1) * 100
 
 	active := st.dealerViewLocked().ActiveAmount

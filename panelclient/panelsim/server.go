@@ -107,6 +107,9 @@ func (s *Server) registerActions() {
 	s.registerUserActions()
 	s.registerTrackerActions()
 	s.registerTariffActions()
+	s.registerActivationCodeActions()
+	s.registerBundleActions()
+	s.registerOrderActions()
 }
 
 // Store gives tests read access to the emulator's data, for example to

@@ -364,6 +364,7 @@ type Store struct {
 	ledgers map[int][]Transaction
 
 	userSide userSideTables // user.go: end-user sessions, password history, default MFA
+	stock    stockTables    // inventory.go: activation codes, equipment, bundles, SIM cards, orders
 
 	nextUserID, nextTrackerID, nextSourceID, nextTariffID, nextTransactionID int
 }
