@@ -89,3 +89,27 @@ func endAllSessions(t *testing.T, env *portaltest.Env) {
 	t.Helper()
 	env.Sim.EndAllSessions()
 }
+
+// TestBrowserViewerSeesNoWriteControls: a read-only session's pages carry
+// no form that changes anything (only signing out) and no link to an edit
+// or action page.
+func TestBrowserViewerSeesNoWriteControls(t *testing.T) {
+	env := portaltest.New(t)
+	tb := newTab(t, env)
+	tb.login("viewer", "viewer")
+	for _, p := range []string{"/", "/users", "/users/20", "/trackers", "/trackers/20", "/plans", "/plans/1"} {
+		tb.do(chromedp.Navigate(env.URL+p), chromedp.WaitReady(chromedp.CSS("main")))
+		forms := tb.count(`form[method=post]:not([action="/logout"])`)
+		links := tb.count(`main a[href$="/edit"], main a[href$="/new"], main a[href$="/delete"], main a[href$="/balance"], main a[href$="/password"], main a[href$="/move"], main a[href$="/clone"], main a[href$="/corrupt"], main a[href$="/import"]`)
+		if forms+links != 0 {
+			t.Errorf("%s: %d mutating forms and %d action links for a read-only session", p, forms, links)
+		}
+	}
+	// The same check finds admin's controls, so it can fail.
+	admin := newTab(t, env)
+	admin.login("admin", "admin")
+	admin.do(chromedp.Navigate(env.URL+"/users/20"), chromedp.WaitReady(chromedp.CSS("main")))
+	if admin.count(`form[method=post]:not([action="/logout"])`)+admin.count(`main a[href$="/edit"]`) == 0 {
+		t.Fatal("admin's user page shows no controls either: the check proves nothing")
+	}
+}

@@ -21,6 +21,8 @@ var sections = []section{
 	{key: "nav.users", href: "/users", testID: "nav-users", need: []auth.Perm{auth.P("users", "read")}},
 	{key: "nav.trackers", href: "/trackers", testID: "nav-trackers", need: []auth.Perm{auth.P("trackers", "read")}},
 	{key: "nav.plans", href: "/plans", testID: "nav-plans", need: []auth.Perm{auth.P("tariffs", "read")}},
+	{key: "nav.codes", href: "/codes", testID: "nav-codes", need: []auth.Perm{auth.P("activation_code", "read")}},
+	{key: "nav.bundles", href: "/bundles", testID: "nav-bundles", need: []auth.Perm{auth.P("tracker_bundles", "read")}},
 	{key: "nav.reports", href: "/reports/active", testID: "nav-reports", need: []auth.Perm{auth.P("trackers", "report")}},
 }
 
@@ -45,12 +47,10 @@ func canAny(p auth.Permissions, need []auth.Perm) bool {
 	return len(need) == 0
 }
 
-// canSearch shows the header search when any searchable list is readable.
+// canSearch shows the header search when any searchable list is readable:
+// the permissions /search requires (any one of them).
 func canSearch(p auth.Permissions) bool {
-	return searchEnabled && canAny(p, []auth.Perm{auth.P("users", "read"), auth.P("trackers", "read"), auth.P("tariffs", "read"), auth.P("subpaas", "read")})
+	return canAny(p, searchPerms)
 }
-
-// searchEnabled turns the header search on once /search exists.
-var searchEnabled = false
 
 func itoa(n int) string { return strconv.Itoa(n) }

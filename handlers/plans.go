@@ -11,17 +11,26 @@ import (
 	"github.com/navixy-portal/portal/templates"
 )
 
-// plansAPI is what the Plans section reads.
+// plansAPI is what the Plans section reads and changes.
 type plansAPI interface {
 	trackerTableAPI
 	ReadTariff(ctx context.Context, hash string, tariffID int) (*panelclient.Plan, error)
 	ReadTariffDefaults(ctx context.Context, hash string) (*panelclient.TariffDefaultsSet, error)
 	DealerInfo(ctx context.Context, hash string) (*panelclient.Dealer, error)
+	CreateTariff(ctx context.Context, hash string, plan panelclient.Plan) (int, error)
+	UpdateTariff(ctx context.Context, hash string, plan panelclient.Plan) error
+	UpdateTariffDefaults(ctx context.Context, hash string, d panelclient.TariffDefaultsSet) error
 }
 
 type planHandlers struct {
 	*app
 	api plansAPI
+	// once makes a resent create form create nothing more.
+	once *onceGuard
+}
+
+func newPlanHandlers(a *app, api plansAPI) *planHandlers {
+	return &planHandlers{app: a, api: api, once: newOnceGuard(a.o.Now, onceTTL, onceMaxEntries)}
 }
 
 // planListSpec is the plan list: tariff/list's documented order_by keys
@@ -107,7 +116,8 @@ func (h *planHandlers) list(c echo.Context) error {
 		return err
 	}
 	state.Total = list.Count
-	v := templates.PlansPageView{List: state, Currency: x.currency, DeviceTypes: planDeviceTypes}
+	v := templates.PlansPageView{List: state, Currency: x.currency, DeviceTypes: planDeviceTypes,
+		CanCreate: s.Perms.CanAll(permTariffsCreate), CanUpdate: s.Perms.CanAll(permTariffsUpdate)}
 	for _, pl := range list.List {
 		v.Rows = append(v.Rows, templates.PlanRow{
 			ID: pl.ID, Name: pl.Name, Type: pl.Type, DeviceType: pl.DeviceType, GroupID: pl.GroupID,
@@ -164,7 +174,7 @@ func (h *planHandlers) detail(c echo.Context) error {
 		Active: pl.Active, Price: pl.Price, EarlyChangePrice: pl.EarlyChangePrice, DeviceLimit: pl.DeviceLimit,
 		HasReports: pl.HasReports, StorePeriod: pl.StorePeriod, ProportionalCharge: pl.ProportionalCharge,
 		AutoProlong: pl.AutoProlong, Features: pl.Features, Currency: x.currency, Default: x.isDefault(*pl),
-		ShowTrackers: showTrackers, Trackers: table,
+		ShowTrackers: showTrackers, Trackers: table, CanUpdate: s.Perms.CanAll(permTariffsUpdate),
 	}
 	if sp := pl.ServicePrices; sp != nil {
 		v.Prices = []templates.PlanPrice{

@@ -54,6 +54,10 @@ func registerRoutes(e *echo.Echo, a *app) {
 	// adds what its Panel API call requires.
 	trk := newTrackerHandlers(a, a.o.Client)
 	e.GET("/trackers", trk.list, a.require(permTrackersRead))
+	// tracker/list page by page; tariff/list once (tariffs: read, else no
+	// plan names); user/read per owner (users: read, else no owner login).
+	tex := &trackerExportHandlers{app: a, api: a.o.Client}
+	e.GET("/trackers/export", tex.export, a.require(permTrackersRead))
 	e.GET("/trackers/user-picker", trk.userPicker, a.require(permUsersRead))          // user/list
 	e.POST("/trackers/register", trk.register, a.require(needTrackerRegister...))     // dealer/get_info, user/session/create
 	e.GET("/trackers/bulk/move", trk.bulkForm("move"), a.require(needTrackerMove...)) // tracker/move per tracker
@@ -86,14 +90,57 @@ func registerRoutes(e *echo.Echo, a *app) {
 	e.GET("/trackers/:id/console/stream", con.stream, a.require(needTrackerUpdate...)) // tracker/console/connect
 	e.POST("/trackers/:id/console/send", con.send, a.require(needTrackerUpdate...))    // tracker/raw_command/send
 
-	// Plans (read side).
-	pln := &planHandlers{app: a, api: a.o.Client}
-	e.GET("/plans", pln.list, a.require(permTariffsRead))       // tariff/list, tariff/defaults/read
-	e.GET("/plans/:id", pln.detail, a.require(permTariffsRead)) // tariff/read; its trackers with trackers: read
+	// Plans. Everyone who reads plans sees them and their defaults; tech
+	// and viewer (tariffs: read only) get no edit controls and a 403.
+	pln := newPlanHandlers(a, a.o.Client)
+	e.GET("/plans", pln.list, a.require(permTariffsRead)) // tariff/list, tariff/defaults/read
+	e.GET("/plans/new", pln.newForm, a.require(permTariffsRead, permTariffsCreate))
+	e.POST("/plans/new", pln.create, a.require(permTariffsRead, permTariffsCreate))            // tariff/create
+	e.GET("/plans/defaults", pln.defaults, a.require(permTariffsRead))                         // tariff/defaults/read, tariff/list
+	e.POST("/plans/defaults", pln.saveDefaults, a.require(permTariffsRead, permTariffsUpdate)) // tariff/defaults/update
+	e.GET("/plans/:id", pln.detail, a.require(permTariffsRead))                                // tariff/read; its trackers with trackers: read
+	e.GET("/plans/:id/edit", pln.editForm, a.require(permTariffsRead, permTariffsUpdate))
+	e.POST("/plans/:id/edit", pln.update, a.require(permTariffsRead, permTariffsUpdate)) // tariff/read, tariff/update
+
+	// Activation codes (activation_code.md). create requires read and
+	// create; the bulk edit requires update, which the official console
+	// never checks. A plan field lists plans with tariffs: read, else takes
+	// an ID.
+	cod := newCodeHandlers(a, a.o.Client)
+	e.GET("/codes", cod.list, a.require(permCodesRead))                           // dealer/activation_code/list
+	e.GET("/codes/export.csv", cod.export, a.require(permCodesRead))              // dealer/activation_code/list, page by page
+	e.GET("/codes/new", cod.newForm, a.require(permCodesRead, permCodesCreate))   // tariff/list with tariffs: read
+	e.POST("/codes/new", cod.create, a.require(permCodesRead, permCodesCreate))   // dealer/activation_code/create (list before and after)
+	e.GET("/codes/edit", cod.editForm, a.require(permCodesRead, permCodesUpdate)) // tariff/list with tariffs: read
+	e.POST("/codes/edit", cod.update, a.require(permCodesRead, permCodesUpdate))  // dealer/activation_code/update
+
+	// Package contents: bundles (tracker/bundle/*), equipment/list and
+	// order/read, all tracker_bundles: read to see; assign, update and
+	// order/assign need update, import needs create.
+	bun := newBundleHandlers(a, a.o.Client)
+	e.GET("/bundles", bun.list, a.require(permBundlesRead))                                                // tracker/bundle/list
+	e.GET("/bundles/lookup", bun.lookup, a.require(permBundlesRead))                                       // redirect to the IMEI's page
+	e.GET("/bundles/orders", bun.order, a.require(permBundlesRead))                                        // order/read
+	e.POST("/bundles/orders/:id/attach", bun.attachToOrder, a.require(permBundlesRead, permBundlesUpdate)) // order/read, tracker/bundle/read + order/assign per IMEI
+	e.GET("/bundles/import", bun.importForm, a.require(permBundlesRead, permBundlesCreate))                // equipment/list
+	e.POST("/bundles/import/count", bun.importCount, a.require(permBundlesRead, permBundlesCreate))        // no upstream call
+	e.POST("/bundles/import", bun.importBundles, a.require(permBundlesRead, permBundlesCreate))            // tracker/bundle/import
+	e.GET("/bundles/:imei", bun.card, a.require(permBundlesRead))                                          // tracker/bundle/read; equipment/list with update
+	e.POST("/bundles/:imei/iccid", bun.assignICCID, a.require(permBundlesRead, permBundlesUpdate))         // tracker/bundle/assign
+	e.POST("/bundles/:imei/equipment", bun.changeEquipment, a.require(permBundlesRead, permBundlesUpdate)) // tracker/bundle/update
+	e.POST("/bundles/:imei/order", bun.attachOrder, a.require(permBundlesRead, permBundlesUpdate))         // order/read, tracker/bundle/order/assign
+	e.GET("/bundles/:imei/detach", bun.detachForm, a.require(permBundlesRead, permBundlesUpdate))
+	e.POST("/bundles/:imei/detach", bun.detach, a.require(permBundlesRead, permBundlesUpdate)) // tracker/bundle/order/assign, order_id null
 
 	// Reports. tracker/active/history/list documents trackers: read; the
 	// official console gates the report on trackers: report. Both.
 	rep := &reportHandlers{app: a, api: a.o.Client}
 	e.GET("/reports/active", rep.active, a.require(permTrackersRead, permTrackersReport))
 	e.GET("/reports/active.csv", rep.activeCSV, a.require(permTrackersRead, permTrackersReport))
+
+	// Global search: any one of the searchable lists opens the page; each
+	// group is shown only with its own read permission (user/list,
+	// tracker/list, tariff/list, subpaas/list, in parallel).
+	srch := &searchHandlers{app: a, api: a.o.Client}
+	e.GET("/search", srch.search, a.requireAny(searchPerms...))
 }

@@ -47,6 +47,12 @@ type Options struct {
 	// ConsoleWSURL is the Panel's air console socket, e.g.
 	// wss://panel.navixy.com/console; empty turns the air console off.
 	ConsoleWSURL string
+	// BrandingImageURL locates a branding image the Panel names by path
+	// ("paas/5001/logo.png"): a URL template with {path}, e.g.
+	// https://static.example.com/{path}. The settings page shows previews
+	// through the portal (GET /settings/images/{type}), fetched from there;
+	// empty shows paths without previews (absolute https URLs still show).
+	BrandingImageURL string
 	// Now is the clock (tests move it).
 	Now func() time.Time
 }

@@ -144,8 +144,9 @@ func (h *trackerHandlers) list(c echo.Context) error {
 	if s.Perms.CanAll(needTrackerMove...) || s.Perms.CanAll(needTrackerClone...) || s.Perms.CanAll(needTrackerDelete...) || s.Perms.CanAll(needTrackerPlan...) {
 		table.SelectForm = "trackers-bulk"
 	}
+	export := templates.TrackersExportView{List: table.List, Columns: trackerExportColumnChoices()}
 	if wantsPartial(c) {
-		return h.render(c, http.StatusOK, templates.TrackerTable(table))
+		return h.render(c, http.StatusOK, templates.TrackersTablePartial(table, export))
 	}
 	v := templates.TrackersPageView{
 		Table:           table,
@@ -155,6 +156,7 @@ func (h *trackerHandlers) list(c echo.Context) error {
 		CanChangePlan:   s.Perms.CanAll(needTrackerPlan...),
 		CanRegister:     s.Perms.CanAll(needTrackerRegister...),
 		CanPickUsers:    s.Perms.Can("users", "read"),
+		Export:          export,
 	}
 	for _, pl := range plans {
 		if pl.DeviceType == "" || pl.DeviceType == panelclient.DeviceTracker || pl.DeviceType == panelclient.DeviceCamera {

@@ -241,6 +241,8 @@ func (h *trackerHandlers) bulkClone(c echo.Context, ids []int, userID int) (temp
 		if panelclient.Code(err) == 201 {
 			msg = trackerAPIText(l, "batch_clone", &panelclient.APIError{Code: 201})
 		}
+		// The batch is all or nothing: say so on every tracker.
+		msg = l.T("trackers.bulk.none_cloned", msg)
 		for _, id := range ids {
 			v.Results = append(v.Results, templates.BulkResult{TrackerID: id, Text: msg})
 		}
@@ -269,7 +271,7 @@ func (h *trackerHandlers) bulkDeleteClones(c echo.Context, ids []int) (templates
 		if panelclient.IsSessionEnded(err) {
 			return v, err
 		}
-		msg := bulkErrorText(l, "batch_delete_clones", err)
+		msg := l.T("trackers.bulk.none_deleted", bulkErrorText(l, "batch_delete_clones", err))
 		for _, id := range ids {
 			v.Results = append(v.Results, templates.BulkResult{TrackerID: id, Text: msg})
 		}

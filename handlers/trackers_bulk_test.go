@@ -183,3 +183,20 @@ func TestBulkPlanChangeRunsFourAtATimeAndNeverRetries(t *testing.T) {
 		t.Error("the bulk plan form lacks the plan or the payment choices")
 	}
 }
+
+func TestBulkCloneRefusedAsAWhole(t *testing.T) {
+	env, b := trkLogin(t, "admin")
+	a := trkOriginal(t, env)
+	// A clone in the selection fails the whole batch (219): every tracker
+	// says nothing was cloned, and why.
+	p := b.Post("/trackers/bulk/clone", url.Values{"tracker_id": trkIDs(a.ID, 11), "user_id": {"30"}})
+	res := trkBulkResults(p)
+	for _, id := range []int{a.ID, 11} {
+		if res[id].ok || !strings.Contains(res[id].text, "Nothing was cloned") || !strings.Contains(res[id].text, "clone") {
+			t.Errorf("tracker %d: %+v", id, res[id])
+		}
+	}
+	if env.Sim.Attempts("tracker/batch_clone") != 1 {
+		t.Errorf("batch_clone attempts %d", env.Sim.Attempts("tracker/batch_clone"))
+	}
+}

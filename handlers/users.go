@@ -35,6 +35,7 @@ type usersAPI interface {
 	ListTrackers(ctx context.Context, hash string, p panelclient.TrackerListParams) (*panelclient.TrackerList, error)
 	ReadTariff(ctx context.Context, hash string, tariffID int) (*panelclient.Plan, error)
 	ListTariffs(ctx context.Context, hash string, p panelclient.TariffListParams) (*panelclient.TariffList, error)
+	ReadTariffDefaults(ctx context.Context, hash string) (*panelclient.TariffDefaultsSet, error)
 	Timezones(ctx context.Context, locale string) ([]panelclient.Timezone, error)
 	DealerInfo(ctx context.Context, hash string) (*panelclient.Dealer, error)
 }
@@ -245,6 +246,9 @@ func (h *usersHandlers) show(c echo.Context) error {
 		trErr    error
 		txs      []panelclient.Transaction
 		txErr    error
+		plans    *panelclient.TariffList
+		plErr    error
+		defaults *panelclient.TariffDefaultsSet
 	)
 	wg.Go(func() {
 		d, dErr = h.api.ReadUser(ctx, sess.Hash, id)
@@ -256,6 +260,12 @@ func (h *usersHandlers) show(c echo.Context) error {
 		wg.Go(func() {
 			trackers, trErr = h.api.ListTrackers(ctx, sess.Hash, panelclient.TrackerListParams{UserID: id, Limit: userDetailTrackers})
 		})
+	}
+	if can.Trackers && can.Plans {
+		// The device-limit insight (plan_limit.go): every plan's limit,
+		// and the plan a new tracker gets when the user has no default.
+		wg.Go(func() { plans, plErr = h.api.ListTariffs(ctx, sess.Hash, panelclient.TariffListParams{}) })
+		wg.Go(func() { defaults, _ = h.api.ReadTariffDefaults(ctx, sess.Hash) })
 	}
 	if can.Transactions {
 		wg.Go(func() {
@@ -280,7 +290,14 @@ func (h *usersHandlers) show(c echo.Context) error {
 	}
 	if d.DefaultTariffID != nil && *d.DefaultTariffID > 0 {
 		v.PlanID = *d.DefaultTariffID
-		if can.Plans {
+		if plans != nil {
+			for _, p := range plans.List {
+				if p.ID == v.PlanID {
+					v.PlanName = p.Name
+				}
+			}
+		}
+		if can.Plans && v.PlanName == "" {
 			if plan, err := h.api.ReadTariff(c.Request().Context(), sess.Hash, v.PlanID); err == nil {
 				v.PlanName = plan.Name
 			} else if panelclient.IsSessionEnded(err) {
@@ -303,6 +320,11 @@ func (h *usersHandlers) show(c echo.Context) error {
 			if v.TrackersAll < len(v.Trackers) {
 				v.TrackersAll = len(v.Trackers)
 			}
+		}
+	}
+	if can.Trackers && can.Plans {
+		if v.Limit, err = planLimitView(c, h.api, d, trackers, trErr, plans, plErr, defaults); err != nil {
+			return err
 		}
 	}
 	if can.Transactions {

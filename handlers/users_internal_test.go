@@ -133,11 +133,11 @@ func TestUserFieldChecks(t *testing.T) {
 
 func TestExportDefusesFormulas(t *testing.T) {
 	for in, want := range map[string]string{"=1+1": "'=1+1", "+7": "'+7", "-x": "'-x", "@SUM(A1)": "'@SUM(A1)", "plain": "plain", "": ""} {
-		if got := defuseUserFormula(in); got != want {
+		if got := defuseFormula(in); got != want {
 			t.Errorf("defuse(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if userCSVSeparator(i18n.For(i18n.EN)) != ',' || userCSVSeparator(i18n.For(i18n.RU)) != ';' {
+	if csvSeparator(i18n.For(i18n.EN)) != ',' || csvSeparator(i18n.For(i18n.RU)) != ';' {
 		t.Error("CSV separators: English ',', Russian ';'")
 	}
 }

@@ -14,7 +14,11 @@ func merge() (map[string]string, map[string]string) {
 		{usersEN, usersRU},
 		{trackersEN, trackersRU},
 		{plansEN, plansRU},
+		{plansFormEN, plansFormRU},
+		{codesEN, codesRU},
+		{bundlesEN, bundlesRU},
 		{reportsEN, reportsRU},
+		{searchEN, searchRU},
 	} {
 		maps.Copy(e, part[0])
 		maps.Copy(r, part[1])

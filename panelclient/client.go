@@ -319,6 +319,17 @@ func uploadContentType(fileName string) string {
 		return "application/vnd.ms-excel"
 	case ".xlsx":
 		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	// The branding images (dealer/settings/image/upload accepts these).
+	case ".png":
+		return "image/png"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".gif":
+		return "image/gif"
+	case ".webp":
+		return "image/webp"
+	case ".ico":
+		return "image/x-icon"
 	}
 	return "application/octet-stream"
 }

@@ -139,6 +139,8 @@ func New(t testing.TB, opts ...Option) *Env {
 		Assets:   static.Load(),
 		Logger:   slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Now:      clock.Now,
+		// The emulator serves the branding images next to its API.
+		BrandingImageURL: strings.TrimSuffix(env.SimURL, "/v2/panel") + panelsim.ImagePathPrefix + "{path}",
 	}
 	if cfg.handlerFn != nil {
 		cfg.handlerFn(&ho)

@@ -34,8 +34,11 @@ type Config struct {
 	// ConsoleWSURL is the Panel's air console socket; derived from
 	// PANEL_API_URL for Navixy's own servers, the emulator's in -demo.
 	ConsoleWSURL string // CONSOLE_WS_URL
-	LogFormat    string // LOG_FORMAT: json (default) or text
-	LogLevel     string // LOG_LEVEL: debug, info (default), warn, error
+	// BrandingImageURL locates branding images by path ({path}); the
+	// emulator's in -demo.
+	BrandingImageURL string // BRANDING_IMAGE_URL
+	LogFormat        string // LOG_FORMAT: json (default) or text
+	LogLevel         string // LOG_LEVEL: debug, info (default), warn, error
 
 	// GeneratedKeys is set when -demo made session keys up.
 	GeneratedKeys bool
@@ -59,6 +62,7 @@ func LoadConfig(getenv func(string) string, demo bool) (*Config, error) {
 		TrackerRegisterURL: or(getenv("TRACKER_REGISTER_URL"), handlers.DefaultTrackerRegisterURL),
 		TrackerSettingsURL: or(getenv("TRACKER_SETTINGS_URL"), handlers.DefaultTrackerSettingsURL),
 		ConsoleWSURL:       strings.TrimSpace(getenv("CONSOLE_WS_URL")),
+		BrandingImageURL:   strings.TrimSpace(getenv("BRANDING_IMAGE_URL")),
 		LogFormat:          or(getenv("LOG_FORMAT"), "json"),
 		LogLevel:           or(getenv("LOG_LEVEL"), "info"),
 		CookieSecure:       !demo,

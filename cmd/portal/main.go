@@ -79,6 +79,10 @@ func run(ctx context.Context, getenv func(string) string, demo bool, seed panels
 			// The emulator serves the air console next to its API.
 			cfg.ConsoleWSURL = sim.ConsoleURL
 		}
+		if cfg.BrandingImageURL == "" {
+			// ...and the branding images.
+			cfg.BrandingImageURL = "http://" + sim.Addr + panelsim.ImagePathPrefix + "{path}"
+		}
 	}
 
 	metrics := handlers.NewMetrics(nil)
@@ -105,6 +109,7 @@ func run(ctx context.Context, getenv func(string) string, demo bool, seed panels
 		TrackerRegisterURL: cfg.TrackerRegisterURL,
 		TrackerSettingsURL: cfg.TrackerSettingsURL,
 		ConsoleWSURL:       cfg.ConsoleWSURL,
+		BrandingImageURL:   cfg.BrandingImageURL,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -9,5 +9,8 @@ func (s *Server) registerDealerActions() {
 // time zone of new users. The fields sit at the top level of the reply,
 // next to "success", not under "value".
 func (s *Server) dealerGetInfo(c *call) (any, error) {
+	if d, ok := s.store.resellerDealerOf(c.session.login); ok {
+		return d, nil // a session of a reseller's own panel (subpaas.go)
+	}
 	return s.store.Dealer(), nil
 }

@@ -153,7 +153,7 @@ const (
 	firstBundleID = 1001
 	// foreignOrderID is an order of another dealer: order/read answers 201.
 	foreignOrderID = 9
-	foreignDealer  = 5002
+	foreignDealer  = 4242
 	stockStream    = 0x5eed0004
 	codeStream     = 0x5eed0005
 )

@@ -60,7 +60,8 @@ func seed(sc SeedConfig) *Store {
 	seedTariffs(st)
 	seedUsers(st, users)
 	seedTrackers(st, trackers)
-	seedStock(st) // inventory.go
+	seedStock(st)      // inventory.go
+	seedDealerSide(st) // settings.go
 	st.nextTransactionID = (st.nextUserID + 1) * 100
 
 	active := st.dealerViewLocked().ActiveAmount

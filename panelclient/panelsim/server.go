@@ -110,6 +110,7 @@ func (s *Server) registerActions() {
 	s.registerActivationCodeActions()
 	s.registerBundleActions()
 	s.registerOrderActions()
+	s.registerSettingsActions() // settings.go: settings, images, gateways, password, presets, resellers
 }
 
 // Store gives tests read access to the emulator's data, for example to
@@ -213,6 +214,14 @@ type rawReply struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == consolePath || r.URL.Path == consolePath+"/" {
 		s.serveConsole(w, r) // the air console WebSocket (console.go)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, ImagePathPrefix) {
+		s.serveImage(w, r) // uploaded branding images (image.go)
+		return
+	}
+	if name, ok := userAPIActionName(r.URL.Path); ok {
+		s.serveUserAPI(w, r, name) // the user API calls of user sessions (userapi.go)
 		return
 	}
 	start := time.Now()

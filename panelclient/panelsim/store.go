@@ -363,8 +363,9 @@ type Store struct {
 	// first use (see ledgerLocked).
 	ledgers map[int][]Transaction
 
-	userSide userSideTables // user.go: end-user sessions, password history, default MFA
-	stock    stockTables    // inventory.go: activation codes, equipment, bundles, SIM cards, orders
+	userSide   userSideTables   // user.go: end-user sessions, password history, default MFA
+	stock      stockTables      // inventory.go: activation codes, equipment, bundles, SIM cards, orders
+	dealerSide dealerSideTables // settings.go: settings, branding images, email gateways, menu presets, resellers
 
 	nextUserID, nextTrackerID, nextSourceID, nextTariffID, nextTransactionID int
 }
