@@ -23,6 +23,8 @@ var sections = []section{
 	{key: "nav.plans", href: "/plans", testID: "nav-plans", need: []auth.Perm{auth.P("tariffs", "read")}},
 	{key: "nav.codes", href: "/codes", testID: "nav-codes", need: []auth.Perm{auth.P("activation_code", "read")}},
 	{key: "nav.bundles", href: "/bundles", testID: "nav-bundles", need: []auth.Perm{auth.P("tracker_bundles", "read")}},
+	{key: "nav.settings", href: "/settings", testID: "nav-settings", need: []auth.Perm{auth.P("service_settings", "read"), auth.P("notification_settings", "read")}},
+	{key: "nav.resellers", href: "/resellers", testID: "nav-resellers", need: []auth.Perm{auth.P("subpaas", "read")}},
 	{key: "nav.reports", href: "/reports/active", testID: "nav-reports", need: []auth.Perm{auth.P("trackers", "report")}},
 }
 

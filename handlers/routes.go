@@ -68,6 +68,13 @@ func registerRoutes(e *echo.Echo, a *app) {
 	e.POST("/trackers/bulk/plan", trk.bulkRun("plan"), a.require(needTrackerPlan...))
 	e.GET("/trackers/bulk/delete-clones", trk.bulkForm("delete-clones"), a.require(needTrackerDelete...)) // tracker/batch_delete_clones
 	e.POST("/trackers/bulk/delete-clones", trk.bulkRun("delete-clones"), a.require(needTrackerDelete...))
+	// Bulk activation: the file Navixy support takes, checked and then
+	// registered in each owner's account (trackers_activate.go).
+	act := newActivationHandlers(a)
+	e.GET("/trackers/activate", act.form, a.require(needBulkActivation...))
+	e.GET("/trackers/activate/template.csv", act.templateCSV, a.require(needBulkActivation...))
+	e.POST("/trackers/activate", act.check, a.require(needBulkActivation...))   // user/read per owner; user/session/create + user API tracker/list_models
+	e.POST("/trackers/activate/run", act.run, a.require(needBulkActivation...)) // per chunk: user/session/create + user API plugin/list per owner; tracker/list + user API tracker/register per row; tracker/settings/update for a comment
 	e.GET("/trackers/:id", trk.detail, a.require(permTrackersRead))
 	e.GET("/trackers/:id/edit", trk.editForm, a.require(needTrackerUpdate...))
 	e.POST("/trackers/:id/settings", trk.saveSettings, a.require(needTrackerUpdate...)) // tracker/settings/update
@@ -131,6 +138,24 @@ func registerRoutes(e *echo.Echo, a *app) {
 	e.POST("/bundles/:imei/order", bun.attachOrder, a.require(permBundlesRead, permBundlesUpdate))         // order/read, tracker/bundle/order/assign
 	e.GET("/bundles/:imei/detach", bun.detachForm, a.require(permBundlesRead, permBundlesUpdate))
 	e.POST("/bundles/:imei/detach", bun.detach, a.require(permBundlesRead, permBundlesUpdate)) // tracker/bundle/order/assign, order_id null
+
+	// Settings. The page shows each group its session may read
+	// (service_settings or notification_settings: read, as the official
+	// console's menu); each group is its own form and POST, gated on the
+	// update right of its calls. Service groups read the settings first:
+	// service/update replaces them all.
+	set := newSettingsHandlers(a, a.o.Client)
+	e.GET("/settings", set.show, a.requireAny(permServiceRead, permNotifRead))                                         // service/read, notification/read, gateways/email/list, user/mfa/settings/default/read, user/menu/preset/list, by permission
+	e.POST("/settings/branding", set.saveGroup(groupBranding), a.require(permServiceRead, permServiceUpdate))          // dealer/settings/service/read + update
+	e.POST("/settings/service", set.saveGroup(groupService), a.require(permServiceRead, permServiceUpdate))            // dealer/settings/service/read + update
+	e.POST("/settings/maps", set.saveGroup(groupMaps), a.require(permServiceRead, permServiceUpdate))                  // dealer/settings/service/read + update
+	e.POST("/settings/user-defaults", set.saveGroup(groupUserDefaults), a.require(permServiceRead, permServiceUpdate)) // dealer/settings/service/read + update
+	e.POST("/settings/info-center", set.saveGroup(groupInfoCenter), a.require(permServiceRead, permServiceUpdate))     // dealer/settings/service/read + update
+	e.POST("/settings/notification", set.saveNotification, a.require(permNotifRead, permNotifUpdate))                  // dealer/settings/notification/read + update
+	e.GET("/settings/images/:type", set.imagePreview, a.require(permServiceRead))                                      // dealer/settings/service/read, then the image itself
+	e.POST("/settings/images/:type", set.uploadImage, a.require(permServiceRead, permServiceUpdate))                   // dealer/settings/image/upload
+	e.POST("/settings/images/:type/delete", set.deleteImage, a.require(permServiceRead, permServiceUpdate))            // dealer/settings/image/delete
+	e.POST("/settings/mfa", set.saveMFA, a.require(needSettingsMFA...))                                                // user/mfa/settings/default/update (+ user/mfa/settings/update, target all)
 
 	// Reports. tracker/active/history/list documents trackers: read; the
 	// official console gates the report on trackers: report. Both.

@@ -70,7 +70,6 @@ func (h *searchHandlers) search(c echo.Context) error {
 			return err
 		}
 	}
-	c.Response().Header().Set("Vary", "HX-Request")
 	if wantsPartial(c) {
 		return h.render(c, http.StatusOK, templates.SearchMain(v))
 	}

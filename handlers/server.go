@@ -44,6 +44,10 @@ type Options struct {
 	// settings page: {domain}, {hash}, {tracker_id}
 	// (DefaultTrackerSettingsURL when empty).
 	TrackerSettingsURL string
+	// UserAPIURL is the user API's address (e.g.
+	// https://api.eu.navixy.com/v2), for bulk activation; empty derives it
+	// from the Panel client's (…/v2/panel → …/v2).
+	UserAPIURL string
 	// ConsoleWSURL is the Panel's air console socket, e.g.
 	// wss://panel.navixy.com/console; empty turns the air console off.
 	ConsoleWSURL string

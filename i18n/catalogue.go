@@ -18,6 +18,10 @@ func merge() (map[string]string, map[string]string) {
 		{codesEN, codesRU},
 		{bundlesEN, bundlesRU},
 		{reportsEN, reportsRU},
+		{activationEN, activationRU},
+		{settingsEN, settingsRU},
+		{menusEN, menusRU},
+		{resellersEN, resellersRU},
 		{searchEN, searchRU},
 	} {
 		maps.Copy(e, part[0])

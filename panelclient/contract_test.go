@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"net"
 	"os"
@@ -819,6 +822,273 @@ var contractRows = []contractRow{
 				}
 			}
 		}),
+
+	// --- dealer settings, branding, password, gateways -------------------------
+	row("dealer/settings/service/read",
+		func(t *testing.T, e *simEnv) (*panelclient.ServiceSettings, error) {
+			return e.c.ReadServiceSettings(e.ctx, e.viewer(t))
+		},
+		func(t *testing.T, e *simEnv, got *panelclient.ServiceSettings) {
+			if got.ServiceTitle == "" || got.Locale == "" || len(got.Maps) == 0 || got.DefaultMap.Type == "" || got.Currency == "" {
+				t.Errorf("service settings %+v", got)
+			}
+		}),
+	row("dealer/settings/service/update",
+		func(t *testing.T, e *simEnv) (string, error) {
+			h := e.admin(t)
+			cur, err := e.c.ReadServiceSettings(e.ctx, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := cur.Update()
+			u.ServiceTitle, u.AllowRegistration = "Contract Tracking", !cur.AllowRegistration
+			return u.ServiceTitle, e.c.UpdateServiceSettings(e.ctx, h, u)
+		},
+		func(t *testing.T, e *simEnv, title string) {
+			got, err := e.c.ReadServiceSettings(e.ctx, e.admin(t))
+			if err != nil || got.ServiceTitle != title {
+				t.Errorf("service settings read back as %+v, %v", got, err)
+			}
+		}),
+	row("dealer/settings/notification/read",
+		func(t *testing.T, e *simEnv) (*panelclient.NotificationSettings, error) {
+			return e.c.ReadNotificationSettings(e.ctx, e.viewer(t))
+		},
+		func(t *testing.T, e *simEnv, got *panelclient.NotificationSettings) {
+			if got.EmailFrom == "" || got.SMSOriginator == "" {
+				t.Errorf("notification settings %+v", got)
+			}
+		}),
+	row("dealer/settings/notification/update",
+		func(t *testing.T, e *simEnv) (panelclient.NotificationSettings, error) {
+			want := panelclient.NotificationSettings{EmailFrom: "Contract <no-reply@example.com>", EmailFooter: "Sincerely, the contract test",
+				SMSOriginator: "contract.example", CallerID: "491761234543"}
+			return want, e.c.UpdateNotificationSettings(e.ctx, e.admin(t), want)
+		},
+		func(t *testing.T, e *simEnv, want panelclient.NotificationSettings) {
+			got, err := e.c.ReadNotificationSettings(e.ctx, e.admin(t))
+			if err != nil || got.EmailFrom != want.EmailFrom || got.EmailFooter != want.EmailFooter || got.SMSOriginator != want.SMSOriginator || got.CallerID != want.CallerID {
+				t.Errorf("notification settings read back as %+v, %v", got, err)
+			}
+		}),
+	row("dealer/settings/image/upload",
+		func(t *testing.T, e *simEnv) (struct{}, error) {
+			return struct{}{}, e.c.UploadBrandingImage(e.ctx, e.admin(t), panelclient.ImageLogo, "logo.png", bytes.NewReader(tinyPNG(t)))
+		},
+		func(t *testing.T, e *simEnv, _ struct{}) {
+			got, err := e.c.ReadServiceSettings(e.ctx, e.admin(t))
+			if err != nil || !strings.HasSuffix(got.Logo, ".png") {
+				t.Errorf("logo after the upload: %q, %v", got.Logo, err)
+			}
+		}),
+	row("dealer/settings/image/delete",
+		func(t *testing.T, e *simEnv) (struct{}, error) {
+			h := e.admin(t)
+			if err := e.c.UploadBrandingImage(e.ctx, h, panelclient.ImageDocumentLogo, "doc.png", bytes.NewReader(tinyPNG(t))); err != nil {
+				t.Fatalf("uploading the image to delete: %v", err)
+			}
+			return struct{}{}, e.c.DeleteBrandingImage(e.ctx, h, panelclient.ImageDocumentLogo)
+		},
+		func(t *testing.T, e *simEnv, _ struct{}) {
+			got, err := e.c.ReadServiceSettings(e.ctx, e.admin(t))
+			if err != nil || got.DocumentLogo != "" {
+				t.Errorf("document logo after the delete: %q, %v", got.DocumentLogo, err)
+			}
+		}),
+	row("dealer/password/update",
+		func(t *testing.T, e *simEnv) (string, error) {
+			h := e.admin(t)
+			return h, e.c.UpdateDealerPassword(e.ctx, h, "admin", strongPassword)
+		},
+		func(t *testing.T, e *simEnv, old string) {
+			// The OpenAPI file: every panel session of the dealer ends,
+			// the caller's included.
+			_, err := e.c.GetPermissions(e.ctx, old)
+			wantAPIError(t, err, 4, 400)
+			if _, err := e.c.Auth(e.ctx, "admin", strongPassword); err != nil {
+				t.Errorf("signing in with the new password: %v", err)
+			}
+		}),
+	row("gateways/email/list",
+		func(t *testing.T, e *simEnv) (*panelclient.EmailGateways, error) {
+			return e.c.ListEmailGateways(e.ctx, e.viewer(t))
+		},
+		func(t *testing.T, e *simEnv, got *panelclient.EmailGateways) {
+			if len(got.Own)+len(got.Leasable) == 0 {
+				t.Fatal("no email gateway")
+			}
+			for _, g := range got.Own {
+				if g.ID <= 0 || g.Provider == "" || g.Params.Host == "" {
+					t.Errorf("own gateway %+v", g)
+				}
+			}
+			for _, g := range got.Leasable {
+				if g.ID <= 0 || g.DefaultFromAddress == "" {
+					t.Errorf("leasable gateway %+v", g)
+				}
+			}
+		}),
+
+	// --- sub-dealers (subpaas) -------------------------------------------------
+	row("subpaas/list",
+		func(t *testing.T, e *simEnv) (*panelclient.SubpaasList, error) {
+			return e.c.ListSubpaas(e.ctx, e.viewer(t), panelclient.SubpaasListParams{OrderBy: "subpaas_id", Ascending: panelclient.Ptr(true)})
+		},
+		func(t *testing.T, e *simEnv, got *panelclient.SubpaasList) {
+			if len(got.List) == 0 || got.Count < len(got.List) || got.List[0].ID <= 0 || got.List[0].Title == "" || got.List[0].BlockType == "" {
+				t.Fatalf("sub-dealers: %+v", got)
+			}
+			if !slices.IsSortedFunc(got.List, func(a, b panelclient.Subpaas) int { return a.ID - b.ID }) {
+				t.Error("order_by subpaas_id, ascending: not sorted")
+			}
+		}),
+	row("subpaas/read",
+		func(t *testing.T, e *simEnv) ([2]panelclient.Subpaas, error) {
+			want := e.subpaas(t, "")
+			got, err := e.c.ReadSubpaas(e.ctx, e.viewer(t), want.ID)
+			if err != nil {
+				return [2]panelclient.Subpaas{}, err
+			}
+			return [2]panelclient.Subpaas{want, *got}, nil
+		},
+		func(t *testing.T, e *simEnv, got [2]panelclient.Subpaas) {
+			want, read := got[0], got[1]
+			if read.ID != want.ID || read.Title != want.Title || read.Login != want.Login || read.BlockType != want.BlockType {
+				t.Errorf("read %+v, listed %+v", read, want)
+			}
+		}),
+	row("subpaas/create",
+		func(t *testing.T, e *simEnv) (int, error) {
+			return e.c.CreateSubpaas(e.ctx, e.admin(t), panelclient.SubpaasCreateParams{Password: strongPassword, Title: "Contract Sub",
+				Email: "sub@example.com", JurName: "Contract Sub Ltd", JurCountry: "Estonia", LinkMonitoring: "contract-sub.example.com"})
+		},
+		func(t *testing.T, e *simEnv, id int) {
+			if id <= 0 {
+				t.Fatalf("new sub-dealer id %d", id)
+			}
+			got, err := e.c.ReadSubpaas(e.ctx, e.admin(t), id)
+			// subpaas.md: a new sub-dealer starts in INITIAL_BLOCK.
+			if err != nil || got.Title != "Contract Sub" || got.BlockType != "INITIAL_BLOCK" {
+				t.Errorf("new sub-dealer reads back as %+v, %v", got, err)
+			}
+		}),
+	row("subpaas/update",
+		func(t *testing.T, e *simEnv) (int, error) {
+			listed := e.subpaas(t, "NOT_BLOCKED")
+			// The list leaves out the contact and domain fields; read has them.
+			sp, err := e.c.ReadSubpaas(e.ctx, e.admin(t), listed.ID)
+			if err != nil {
+				t.Fatalf("reading the sub-dealer to update: %v", err)
+			}
+			return sp.ID, e.c.UpdateSubpaas(e.ctx, e.admin(t), panelclient.SubpaasUpdateParams{SubpaasID: sp.ID, BlockType: sp.BlockType,
+				Title: "Renamed Sub", Email: sp.Email, JurName: sp.JurName, JurCountry: sp.JurCountry, LinkMonitoring: sp.LinkMonitoring,
+				ContactFio: "Ada Lovelace", ContactPost: sp.ContactPost, ContactPhone: sp.ContactPhone})
+		},
+		func(t *testing.T, e *simEnv, id int) {
+			got, err := e.c.ReadSubpaas(e.ctx, e.admin(t), id)
+			if err != nil || got.Title != "Renamed Sub" || got.ContactFio != "Ada Lovelace" {
+				t.Errorf("updated sub-dealer reads back as %+v, %v", got, err)
+			}
+		}),
+	row("subpaas/password/change",
+		func(t *testing.T, e *simEnv) (struct{}, error) {
+			return struct{}{}, e.c.ChangeSubpaasPassword(e.ctx, e.admin(t), e.subpaas(t, "NOT_BLOCKED").ID, "Zz9!newPassw0rd")
+		}, nil),
+	row("subpaas/session/create",
+		func(t *testing.T, e *simEnv) (string, error) {
+			return e.c.CreateSubpaasSession(e.ctx, e.admin(t), e.subpaas(t, "NOT_BLOCKED").ID)
+		},
+		func(t *testing.T, e *simEnv, h string) {
+			if len(h) != 32 {
+				t.Fatalf("sub-dealer session hash %q", h)
+			}
+			// The hash is a panel session of the sub-dealer.
+			if _, err := e.c.DealerInfo(e.ctx, h); err != nil {
+				t.Errorf("dealer/get_info with the sub-dealer's session: %v", err)
+			}
+		}),
+
+	// --- user menu presets -------------------------------------------------------
+	row("user/menu/preset/list",
+		func(t *testing.T, e *simEnv) ([]panelclient.MenuPresetEntry, error) {
+			return e.c.ListMenuPresets(e.ctx, e.viewer(t))
+		},
+		func(t *testing.T, e *simEnv, got []panelclient.MenuPresetEntry) {
+			if len(got) == 0 || !slices.ContainsFunc(got, func(p panelclient.MenuPresetEntry) bool { return p.Owner == panelclient.PresetOwnerPlatform }) {
+				t.Fatalf("presets %+v", got)
+			}
+			for _, p := range got {
+				if p.Preset.ID <= 0 || p.Preset.Title == "" || len(p.Preset.Main) == 0 {
+					t.Errorf("preset %+v", p)
+				}
+			}
+		}),
+	row("user/menu/preset/create",
+		func(t *testing.T, e *simEnv) (int, error) {
+			return e.c.CreateMenuPreset(e.ctx, e.tech(t), contractPreset("Contract menu"))
+		},
+		func(t *testing.T, e *simEnv, id int) {
+			p := e.preset(t, id)
+			if p == nil || p.Preset.Title != "Contract menu" || p.Owner != panelclient.PresetOwnerDealer || len(p.Preset.Main) != 1 || len(p.Preset.Footer.Items) != 1 {
+				t.Errorf("new preset %d reads back as %+v", id, p)
+			}
+		}),
+	row("user/menu/preset/update",
+		func(t *testing.T, e *simEnv) (int, error) {
+			p := contractPreset("Contract menu")
+			id, err := e.c.CreateMenuPreset(e.ctx, e.tech(t), p)
+			if err != nil {
+				t.Fatalf("creating the preset to update: %v", err)
+			}
+			p.ID, p.Title = id, "Renamed menu"
+			return id, e.c.UpdateMenuPreset(e.ctx, e.tech(t), p)
+		},
+		func(t *testing.T, e *simEnv, id int) {
+			if p := e.preset(t, id); p == nil || p.Preset.Title != "Renamed menu" {
+				t.Errorf("updated preset %d reads back as %+v", id, p)
+			}
+		}),
+	row("user/menu/preset/delete",
+		func(t *testing.T, e *simEnv) (int, error) {
+			id, err := e.c.CreateMenuPreset(e.ctx, e.tech(t), contractPreset("Doomed menu"))
+			if err != nil {
+				t.Fatalf("creating the preset to delete: %v", err)
+			}
+			return id, e.c.DeleteMenuPreset(e.ctx, e.tech(t), id)
+		},
+		func(t *testing.T, e *simEnv, id int) {
+			if p := e.preset(t, id); p != nil {
+				t.Errorf("deleted preset %d still listed: %+v", id, p)
+			}
+		}),
+	row("user/menu/preset/assign",
+		func(t *testing.T, e *simEnv) ([2]int, error) {
+			id, err := e.c.CreateMenuPreset(e.ctx, e.tech(t), contractPreset("Assigned menu"))
+			if err != nil {
+				t.Fatalf("creating the preset to assign: %v", err)
+			}
+			u := e.userWithMoney(t).ID
+			return [2]int{id, u}, e.c.AssignMenuPreset(e.ctx, e.tech(t), id, panelclient.PresetForUsers(u))
+		},
+		func(t *testing.T, e *simEnv, got [2]int) {
+			if p := e.preset(t, got[0]); p == nil || !slices.Contains(p.AssignedUsers(), got[1]) {
+				t.Errorf("preset %d after assigning user %d: %+v", got[0], got[1], p)
+			}
+		}),
+	row("user/menu/item/list",
+		func(t *testing.T, e *simEnv) ([]panelclient.MenuItemDestination, error) {
+			return e.c.ListMenuItems(e.ctx, e.viewer(t))
+		},
+		func(t *testing.T, e *simEnv, got []panelclient.MenuItemDestination) {
+			if len(got) == 0 || !slices.ContainsFunc(got, func(d panelclient.MenuItemDestination) bool { return d.Destination == "dashboard" }) {
+				t.Errorf("menu destinations %+v", got)
+			}
+			for _, d := range got {
+				if d.Destination == "" || d.Title == "" {
+					t.Errorf("destination %+v", d)
+				}
+			}
+		}),
 }
 
 // newUserParams is a complete, valid user/create request (the markdown's
@@ -962,6 +1232,25 @@ var differences = []difference{
 		shows: func(b map[string]any) bool { return b["type"] == "balance" || b["type"] == "bonus" },
 		reason: "the markdown: type is \"balance\" or \"bonus\"; the OpenAPI file gives no values and the example \"main\". " +
 			"The client sends the markdown values and the emulator accepts only them.",
+	},
+	{
+		name: "sub-dealer block_type DELETED (list)", action: "subpaas/list", side: "response",
+		explains: func(p problem) bool {
+			return strings.HasSuffix(p.Path, ".block_type") && strings.Contains(p.Text, "NOT_BLOCKED")
+		},
+		shows: func(b map[string]any) bool {
+			list, _ := b["list"].([]any)
+			return slices.ContainsFunc(list, func(v any) bool { o, _ := v.(map[string]any); return o["block_type"] == "DELETED" })
+		},
+		reason: "both the markdown and the OpenAPI file list block_type as NOT_BLOCKED, INITIAL_BLOCK, BLOCK_LOGIN or CLIENTS_BLOCKED, " +
+			"but subpaas/update documents DELETED as a status a sub-dealer may have and the official console shows it (\"Removed\"). " +
+			"The emulator lists deleted sub-dealers with block_type DELETED; the client reads it as a plain string.",
+	},
+	{
+		name: "menu item list path and shape", action: "user/menu/item/list", side: "response",
+		shows: func(b map[string]any) bool { _, ok := b["list"].([]any); return ok },
+		reason: "the markdown (preset.md) names the action items/list and shows a bare JSON array; the OpenAPI file has user/menu/item/list " +
+			"answering {success, list}. The client calls the OpenAPI path and reads list; the emulator serves that.",
 	},
 	{
 		name: "user/create permission", action: "user/create", side: "request",
@@ -1905,6 +2194,140 @@ var errorRows = []errorRow{
 		call: func(t *testing.T, e *simEnv) error {
 			return e.c.ImportBundles(e.ctx, e.tech(t), panelclient.BundleImportParams{IMEIs: []string{freshIMEI()}, EquipID: 1})
 		}},
+
+	// dealer settings, branding, password, gateways
+	{action: "dealer/settings/service/read", name: "after logout", code: 4, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			h := e.viewer(t)
+			_ = e.c.Logout(e.ctx, h)
+			_, err := e.c.ReadServiceSettings(e.ctx, h)
+			return err
+		}},
+	{action: "dealer/settings/service/update", name: "tech may not change settings", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			cur, err := e.c.ReadServiceSettings(e.ctx, e.tech(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e.c.UpdateServiceSettings(e.ctx, e.tech(t), cur.Update())
+		}},
+	{action: "dealer/settings/notification/read", name: "account without notification_settings: read", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			e.sim.AddAccount("nobody", "nobody", nil)
+			_, err := e.c.ReadNotificationSettings(e.ctx, e.hash(t, "nobody"))
+			return err
+		}},
+	{action: "dealer/settings/notification/update", name: "tech may not change settings", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.UpdateNotificationSettings(e.ctx, e.tech(t), panelclient.NotificationSettings{EmailFrom: "x@example.com", SMSOriginator: "x", CallerID: "1"})
+		}},
+	{action: "dealer/settings/image/upload", name: "not an image", code: 234, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.UploadBrandingImage(e.ctx, e.admin(t), panelclient.ImageLogo, "logo.txt", strings.NewReader("not an image"))
+		}},
+	{action: "dealer/settings/image/upload", name: "tech may not change settings", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.UploadBrandingImage(e.ctx, e.tech(t), panelclient.ImageLogo, "logo.png", bytes.NewReader(tinyPNG(t)))
+		}},
+	{action: "dealer/settings/image/delete", name: "tech may not change settings", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.DeleteBrandingImage(e.ctx, e.tech(t), panelclient.ImageLogo)
+		}},
+	{action: "dealer/password/update", name: "wrong old password", code: 248, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.UpdateDealerPassword(e.ctx, e.admin(t), "not-admin", strongPassword)
+		}},
+	{action: "dealer/password/update", name: "new password same as old", code: 245, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.UpdateDealerPassword(e.ctx, e.admin(t), "admin", "admin")
+		}},
+	{action: "dealer/password/update", name: "new password against the policy", code: 7, status: 400, check: hasFieldError("new_password"),
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.UpdateDealerPassword(e.ctx, e.admin(t), "admin", "password")
+		}},
+	{action: "dealer/password/update", name: "tech may not change the password", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.UpdateDealerPassword(e.ctx, e.tech(t), "tech", strongPassword)
+		}},
+	{action: "gateways/email/list", name: "account without email_gateways: read", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			e.sim.AddAccount("nobody", "nobody", nil)
+			_, err := e.c.ListEmailGateways(e.ctx, e.hash(t, "nobody"))
+			return err
+		}},
+
+	// sub-dealers: subpaas.md documents 13 for every refusal
+	{action: "subpaas/list", name: "account without subpaas: read", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			e.sim.AddAccount("nobody", "nobody", nil)
+			_, err := e.c.ListSubpaas(e.ctx, e.hash(t, "nobody"), panelclient.SubpaasListParams{})
+			return err
+		}},
+	{action: "subpaas/read", name: "missing sub-dealer", code: 201, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.ReadSubpaas(e.ctx, e.viewer(t), missingID)
+			return err
+		}},
+	{action: "subpaas/create", name: "tech may not create sub-dealers", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.CreateSubpaas(e.ctx, e.tech(t), panelclient.SubpaasCreateParams{Password: strongPassword, Title: "X", Email: "x@example.com", JurName: "X", JurCountry: "X", LinkMonitoring: "x.example.com"})
+			return err
+		}},
+	{action: "subpaas/update", name: "block_type DELETED", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			sp, err := e.c.ReadSubpaas(e.ctx, e.admin(t), e.subpaas(t, "NOT_BLOCKED").ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e.c.UpdateSubpaas(e.ctx, e.admin(t), panelclient.SubpaasUpdateParams{SubpaasID: sp.ID, BlockType: "DELETED", Title: sp.Title,
+				Email: sp.Email, JurName: sp.JurName, JurCountry: sp.JurCountry, LinkMonitoring: sp.LinkMonitoring})
+		}},
+	{action: "subpaas/password/change", name: "deleted sub-dealer", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.ChangeSubpaasPassword(e.ctx, e.admin(t), e.subpaas(t, "DELETED").ID, strongPassword)
+		}},
+	{action: "subpaas/session/create", name: "sub-dealer not NOT_BLOCKED", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.CreateSubpaasSession(e.ctx, e.admin(t), e.subpaas(t, "INITIAL_BLOCK").ID)
+			return err
+		}},
+
+	// menu presets
+	{action: "user/menu/preset/list", name: "after logout", code: 4, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			h := e.viewer(t)
+			_ = e.c.Logout(e.ctx, h)
+			_, err := e.c.ListMenuPresets(e.ctx, h)
+			return err
+		}},
+	{action: "user/menu/preset/create", name: "no title", code: 7, status: 400, check: hasFieldError("title"),
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.CreateMenuPreset(e.ctx, e.tech(t), contractPreset(""))
+			return err
+		}},
+	{action: "user/menu/preset/create", name: "viewer", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			_, err := e.c.CreateMenuPreset(e.ctx, e.viewer(t), contractPreset("Viewer menu"))
+			return err
+		}},
+	{action: "user/menu/preset/update", name: "missing preset", code: 201, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			p := contractPreset("Gone")
+			p.ID = missingID
+			return e.c.UpdateMenuPreset(e.ctx, e.tech(t), p)
+		}},
+	{action: "user/menu/preset/delete", name: "missing preset", code: 201, status: 400,
+		call: func(t *testing.T, e *simEnv) error { return e.c.DeleteMenuPreset(e.ctx, e.tech(t), missingID) }},
+	{action: "user/menu/preset/assign", name: "missing preset", code: 201, status: 400,
+		call: func(t *testing.T, e *simEnv) error {
+			return e.c.AssignMenuPreset(e.ctx, e.tech(t), missingID, panelclient.PresetAsDefault())
+		}},
+	{action: "user/menu/item/list", name: "account without users: read", code: 13, status: 403,
+		call: func(t *testing.T, e *simEnv) error {
+			e.sim.AddAccount("nobody", "nobody", nil)
+			_, err := e.c.ListMenuItems(e.ctx, e.hash(t, "nobody"))
+			return err
+		}},
 }
 
 // originalOf returns the original tracker of clone c.
@@ -1941,6 +2364,60 @@ func (e *simEnv) plainUser(t testing.TB, not ...int) panelsim.User {
 	}
 	t.Fatal("seed has no user with plain values")
 	return panelsim.User{}
+}
+
+// tinyPNG is a valid 1x1 PNG image.
+func tinyPNG(t testing.TB) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 1, 1))
+	img.Set(0, 0, color.RGBA{R: 200, A: 255})
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// subpaas returns a sub-dealer of the dealer (with that block type unless
+// blockType is ""), found through the client.
+func (e *simEnv) subpaas(t testing.TB, blockType string) panelclient.Subpaas {
+	t.Helper()
+	l, err := e.c.ListSubpaas(e.ctx, e.admin(t), panelclient.SubpaasListParams{})
+	if err != nil {
+		t.Fatalf("listing sub-dealers for a fixture: %v", err)
+	}
+	for _, sp := range l.List {
+		if blockType == "" || sp.BlockType == blockType {
+			return sp
+		}
+	}
+	t.Fatalf("seed has no sub-dealer %s", blockType)
+	return panelclient.Subpaas{}
+}
+
+// contractPreset is a small valid menu preset.
+func contractPreset(title string) panelclient.MenuPreset {
+	return panelclient.MenuPreset{Title: title,
+		Main: []panelclient.MenuGroup{{Items: []panelclient.MenuItem{{Title: "common.menu.dashboard", Icon: "dashboard",
+			Tabs: []panelclient.MenuTab{{Title: "common.menu.dashboard", Destination: "dashboard"}}}}}},
+		Footer: panelclient.MenuGroup{Items: []panelclient.MenuItem{{Title: "common.menu.reports", Icon: "assessment",
+			Tabs: []panelclient.MenuTab{{Title: "common.menu.reports", Destination: "reports"}}}}},
+	}
+}
+
+// preset returns the listed entry of a preset, nil when it is not listed.
+func (e *simEnv) preset(t testing.TB, id int) *panelclient.MenuPresetEntry {
+	t.Helper()
+	l, err := e.c.ListMenuPresets(e.ctx, e.admin(t))
+	if err != nil {
+		t.Fatalf("listing presets: %v", err)
+	}
+	for i := range l {
+		if l[i].Preset.ID == id {
+			return &l[i]
+		}
+	}
+	return nil
 }
 
 // uploadHeader is the required columns of a user/upload CSV file, as the

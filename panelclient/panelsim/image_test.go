@@ -184,7 +184,7 @@ func TestImageDelete(t *testing.T) {
 		t.Errorf("deleted logo still served: HTTP %d", rec.Code)
 	}
 	f.ok(t, f.admin, "dealer/settings/image/delete", `{"type":"logo"}`) // an empty slot: still fine
-	f.ok(t, f.admin, "dealer/settings/image/delete?type=favicon", "")    // query string, as the HTTP GET example
+	f.ok(t, f.admin, "dealer/settings/image/delete?type=favicon", "")   // query string, as the HTTP GET example
 	wantSideParamError(t, f.call(t, f.admin, "dealer/settings/image/delete", `{}`), "type")
 	wantSideParamError(t, f.call(t, f.admin, "dealer/settings/image/delete", `{"type":"banner"}`), "type")
 }

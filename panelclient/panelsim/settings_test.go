@@ -112,7 +112,8 @@ func TestServiceSettingsUpdate(t *testing.T) {
 	f.ok(t, f.admin, "dealer/settings/service/update", serviceBody(map[string]string{
 		"default_user_time_zone": `"America/Tijuana"`, "tos": `null`, "payment_link": `""`,
 		"default_user_settings": `{"measurement_system":"imperial","hour_mode":"TWELVE_HOURS","translit":true}`,
-		"allowed_maps": `["osm"]`, "limited_domain": `true`, // not writable: ignored
+		// Not writable (OpenAPI; the markdown lists them): ignored.
+		"allowed_maps": `["osm"]`, "limited_domain": `true`,
 	}))
 	after := value[ServiceSettings](t, f.ok(t, f.admin, "dealer/settings/service/read", ""), "value")
 	if after.ServiceTitle != "Fleet <b>monitor</b>" || after.Locale != "de_DE" || after.Domain != "track.example.org" ||
@@ -274,4 +275,45 @@ func TestNotificationSettings(t *testing.T) {
 		wantSideParamError(t, f.call(t, f.admin, "dealer/settings/notification/update", body(tt.field, tt.value)), tt.parameter)
 	}
 	f.ok(t, f.admin, "dealer/settings/notification/update", body("caller_id", `"`+strings.Repeat("1", 20)+`"`))
+}
+
+// TestDealerSideConcurrent runs reads and changes of every table at once,
+// for the race detector.
+func TestDealerSideConcurrent(t *testing.T) {
+	f := newSideFixture(t)
+	reseller := f.ok(t, f.admin, "subpaas/session/create", `{"subpaas_id":5002}`).obj["hash"].(string)
+	done := make(chan struct{})
+	work := []func(){
+		func() { f.call(t, f.admin, "dealer/settings/service/update", serviceBody(nil)) },
+		func() { f.call(t, reseller, "dealer/settings/service/read", "") },
+		func() {
+			f.call(t, f.admin, "dealer/settings/notification/update", `{"email_from":"a@example.com","email_footer":"","sms_originator":"x","caller_id":"y"}`)
+		},
+		func() {
+			f.upload(t, f.admin, uploadAction, "", map[string]string{"type": "logo"}, filePart{"file", "l.png", "image/png", samplePNG})
+		},
+		func() { f.get(ImagePathPrefix+"paas/5001/logo.png", nil) },
+		func() { f.call(t, f.viewer, "dealer/get_info", "") },
+		func() { f.call(t, reseller, "dealer/get_info", "") },
+		func() {
+			f.call(t, f.admin, "user/menu/preset/assign", `{"preset_id":2,"target":{"type":"users","ids":[3,5]}}`)
+		},
+		func() { f.call(t, f.viewer, "user/menu/preset/list", "") },
+		func() { f.call(t, f.viewer, "subpaas/list", `{"order_by":"title"}`) },
+		func() {
+			f.call(t, f.admin, "subpaas/password/change", `{"subpaas_id":5004,"new_password":"Hh6FXTt%E!Rx*%f3"}`)
+		},
+		func() { f.call(t, f.viewer, "gateways/email/list", "") },
+	}
+	for _, w := range work {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 20 {
+				w()
+			}
+		}()
+	}
+	for range work {
+		<-done
+	}
 }
