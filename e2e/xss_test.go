@@ -19,7 +19,7 @@ func TestBrowserHostileDataRunsNoScript(t *testing.T) {
 	env := portaltest.New(t)
 	tb := newTab(t, env)
 	tb.login("admin", "admin")
-	pages := []string{"/", "/users", "/users?q=%3Cscript%3E", "/trackers", "/plans", "/plans/8", "/reports/active"}
+	pages := []string{"/", "/users", "/users?q=%3Cscript%3E", "/trackers", "/plans", "/plans/8", "/reports/active", "/codes", "/bundles", "/bundles/864001401000024", "/bundles/orders?order_id=1", "/resellers", "/resellers/5003", "/settings", "/settings/menus"}
 	for id := 1; id <= 11; id++ {
 		pages = append(pages, "/users/"+strconv.Itoa(id), "/users/"+strconv.Itoa(id)+"/edit", "/trackers/"+strconv.Itoa(id), "/trackers/"+strconv.Itoa(id)+"/edit")
 	}

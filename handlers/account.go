@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -151,12 +150,4 @@ func orHome(p string) string {
 		return "/"
 	}
 	return p
-}
-
-// loginURL is the login page that returns to next.
-func loginURL(next string) string {
-	if next == "" {
-		return "/login"
-	}
-	return "/login?next=" + url.QueryEscape(next)
 }

@@ -127,7 +127,8 @@ func (h *bundleHandlers) cardView(c echo.Context, b *panelclient.Bundle, errs te
 		view.Equipment = equipmentChoices(eq)
 	}
 	if view.V == nil {
-		view.V = map[string]string{"iccid": b.ICCID, "equip_id": strconv.Itoa(b.EquipID)}
+		// The ICCID field starts empty, focused for the next scan.
+		view.V = map[string]string{"equip_id": strconv.Itoa(b.EquipID)}
 	}
 	return view, nil
 }

@@ -98,6 +98,7 @@ func (a *app) shell(c echo.Context) *templates.Shell {
 		if sess.Parent != nil {
 			s.Reseller = sess.Login
 		}
+		s.ChangePassword = sess.Parent == nil && sess.Perms.Can("password", "update")
 	} else if tok, ok := c.Get(visitorTokenKey).(string); ok {
 		s.CSRF = tok
 	}

@@ -157,6 +157,42 @@ func registerRoutes(e *echo.Echo, a *app) {
 	e.POST("/settings/images/:type/delete", set.deleteImage, a.require(permServiceRead, permServiceUpdate))            // dealer/settings/image/delete
 	e.POST("/settings/mfa", set.saveMFA, a.require(needSettingsMFA...))                                                // user/mfa/settings/default/update (+ user/mfa/settings/update, target all)
 
+	// Menus: the end users' menu presets. preset.md names no permission;
+	// reading needs users: read, and every change needMenusEdit (users:
+	// update, as the calls change what users see, plus service_settings:
+	// update, since the console keeps the menu editor in the settings).
+	mnu := &menuHandlers{app: a, api: a.o.Client}
+	e.GET("/settings/menus", mnu.list, a.require(permUsersRead))                     // user/menu/preset/list, user/menu/item/list
+	e.GET("/settings/menus/new", mnu.newForm, a.require(needMenusEdit...))           // user/menu/item/list (+ preset/list to copy one)
+	e.POST("/settings/menus/new", mnu.create, a.require(needMenusEdit...))           // user/menu/preset/create
+	e.GET("/settings/menus/:id", mnu.show, a.require(permUsersRead))                 // user/menu/preset/list, user/menu/item/list
+	e.GET("/settings/menus/:id/edit", mnu.editForm, a.require(needMenusEdit...))     // user/menu/preset/list, user/menu/item/list
+	e.POST("/settings/menus/:id/edit", mnu.update, a.require(needMenusEdit...))      // user/menu/preset/update
+	e.GET("/settings/menus/:id/delete", mnu.deleteForm, a.require(needMenusEdit...)) // user/menu/preset/list
+	e.POST("/settings/menus/:id/delete", mnu.deletePreset, a.require(needMenusEdit...))
+	e.POST("/settings/menus/:id/assign", mnu.assign, a.require(needMenusEdit...)) // user/menu/preset/assign (all users: user/list page by page)
+
+	// Resellers (subpaas/*). The markdown names no permissions; the
+	// official console gates reading on subpaas: read, creation on create,
+	// editing and the password on update. Opening a reseller's panel
+	// (full rights there) also needs subpaas: update (needResellerSession).
+	rsl := &resellerHandlers{app: a, api: a.o.Client}
+	e.GET("/resellers", rsl.list, a.require(permSubpaasRead)) // subpaas/list
+	e.GET("/resellers/new", rsl.newForm, a.require(permSubpaasRead, permSubpaasCreate))
+	e.POST("/resellers/new", rsl.create, a.require(permSubpaasRead, permSubpaasCreate))                  // subpaas/create
+	e.POST("/resellers/return", rsl.returnHome, a.requireLogin)                                          // account/logout of the reseller's session
+	e.GET("/resellers/:id", rsl.show, a.require(permSubpaasRead))                                        // subpaas/read
+	e.GET("/resellers/:id/edit", rsl.editForm, a.require(permSubpaasRead, permSubpaasUpdate))            // subpaas/read
+	e.POST("/resellers/:id/edit", rsl.update, a.require(permSubpaasRead, permSubpaasUpdate))             // subpaas/read, subpaas/update
+	e.GET("/resellers/:id/password", rsl.passwordForm, a.require(permSubpaasRead, permSubpaasUpdate))    // subpaas/read
+	e.POST("/resellers/:id/password", rsl.changePassword, a.require(permSubpaasRead, permSubpaasUpdate)) // subpaas/password/change
+	e.POST("/resellers/:id/session", rsl.openPanel, a.require(needResellerSession...))                   // subpaas/read, subpaas/session/create, account/get_permissions, dealer/get_info
+
+	// Account: the staff member's own password (the header's account menu).
+	pwd := &passwordHandlers{app: a, api: a.o.Client}
+	e.GET("/account/password", pwd.form, a.require(permPasswordUpdate))
+	e.POST("/account/password", pwd.change, a.require(permPasswordUpdate)) // dealer/password/update
+
 	// Reports. tracker/active/history/list documents trackers: read; the
 	// official console gates the report on trackers: report. Both.
 	rep := &reportHandlers{app: a, api: a.o.Client}

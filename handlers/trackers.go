@@ -120,16 +120,7 @@ func (h *trackerHandlers) list(c echo.Context) error {
 	s := session(c)
 	state := parseList(c, trackerListSpec)
 	cleanTrackerFilters(&state)
-	p := panelclient.TrackerListParams{
-		UserID:   positiveInt(state.Filter("user_id")),
-		TariffID: positiveInt(state.Filter("tariff_id")),
-	}
-	switch state.Filter("clones") {
-	case "only":
-		p.ClonesFilter = panelclient.ClonesOnlyInclude
-	case "exclude":
-		p.ClonesFilter = panelclient.ClonesExclude
-	}
+	p := trackerListParams(state) // shared with the export (trackers_export.go)
 	var plans []panelclient.Plan
 	table, err := loadTrackerTableWith(c, h.api, state, p, func(all []panelclient.Plan) { plans = all })
 	if err != nil {
@@ -155,6 +146,7 @@ func (h *trackerHandlers) list(c echo.Context) error {
 		CanDeleteClones: s.Perms.CanAll(needTrackerDelete...),
 		CanChangePlan:   s.Perms.CanAll(needTrackerPlan...),
 		CanRegister:     s.Perms.CanAll(needTrackerRegister...),
+		CanActivate:     s.Perms.CanAll(needBulkActivation...),
 		CanPickUsers:    s.Perms.Can("users", "read"),
 		Export:          export,
 	}

@@ -380,7 +380,7 @@ func (h *activationHandlers) checkRows(c echo.Context, in []fileRow, fixed int) 
 		return nil, nil, err
 	}
 	for i, r := range rows {
-		if r.Model == "" || r.UserID == 0 || owners[r.UserID].problem != "" {
+		if r.Model == "" || (models == nil && modelProblem == "") {
 			continue
 		}
 		if modelProblem != "" {
@@ -492,21 +492,19 @@ func (h *activationHandlers) checkOwners(c echo.Context, rows []activationRow) (
 }
 
 // checkModels reads the file's models from the user API with a session of
-// the first owner that exists. problem is set (for every row) when the
-// models could not be read.
+// the first owner that exists (none: the models are not checked, and every
+// row has an owner problem anyway). problem is set (for every row) when
+// the models could not be read.
 func (h *activationHandlers) checkModels(c echo.Context, rows []activationRow, owners map[int]ownerCheck) (map[string]panelclient.TrackerModel, string, error) {
 	ctx := c.Request().Context()
 	l := i18n.From(ctx)
 	var codes []string
 	as := 0
 	for _, r := range rows {
-		if r.UserID == 0 || owners[r.UserID].problem != "" || r.Model == "" {
-			continue
-		}
-		if as == 0 {
+		if as == 0 && r.UserID > 0 && owners[r.UserID].problem == "" {
 			as = r.UserID
 		}
-		if !slices.Contains(codes, r.Model) {
+		if r.Model != "" && !slices.Contains(codes, r.Model) {
 			codes = append(codes, r.Model)
 		}
 	}

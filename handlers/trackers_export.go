@@ -273,8 +273,11 @@ func (oc *ownerCache) resolve(ctx context.Context, page []panelclient.Tracker) e
 				case panelclient.IsNotFound(err):
 					results <- result{id: id}
 				default:
-					cancel()
+					// Report first, then stop the others: the reason
+					// (say, a session that ended) comes before their
+					// cancellations in the channel.
 					results <- result{id: id, err: err}
+					cancel()
 				}
 			}
 		})

@@ -41,59 +41,67 @@ var (
 	specV      validator.Validator
 	specServer string
 	specErr    error
-	// specMu serialises validation: parallel rows share one validator.
-	specMu sync.Mutex
 )
 
 // openAPI loads the referee once: the validator and the first server URL
 // ("https://api.eu.navixy.com/v2"), under which recorded paths are replayed.
 func openAPI(t testing.TB) (validator.Validator, string) {
 	t.Helper()
-	specOnce.Do(func() {
-		spec, err := os.ReadFile(specPath)
-		if err != nil {
-			specErr = err
-			return
-		}
-		var head struct {
-			Servers []struct {
-				URL string `json:"url"`
-			} `json:"servers"`
-		}
-		if err := json.Unmarshal(spec, &head); err != nil || len(head.Servers) == 0 {
-			specErr = fmt.Errorf("no servers in %s: %v", specPath, err)
-			return
-		}
-		specServer = strings.TrimRight(head.Servers[0].URL, "/")
-		spec, specFixes, err = repairSpec(spec)
-		if err != nil {
-			specErr = err
-			return
-		}
-		// Only the operations the rows exercise: the validator compiles
-		// every operation's schemas up front, which is most of the test's
-		// time (several seconds under -race).
-		spec, err = keepOperations(spec, rowActions())
-		if err != nil {
-			specErr = err
-			return
-		}
-		doc, err := libopenapi.NewDocument(spec)
-		if err != nil {
-			specErr = err
-			return
-		}
-		v, errs := validator.NewValidator(doc)
-		if len(errs) > 0 {
-			specErr = errs[0]
-			return
-		}
-		specV = v
-	})
+	specOnce.Do(loadSpec)
 	if specErr != nil {
 		t.Fatalf("loading the OpenAPI file: %v", specErr)
 	}
 	return specV, specServer
+}
+
+// preloadOpenAPI starts loading the referee in the background, so the
+// rows' calls overlap with it (it takes seconds under -race); openAPI
+// waits for it.
+func preloadOpenAPI() { go specOnce.Do(loadSpec) }
+
+// loadSpec reads, repairs and compiles the OpenAPI file. The validator it
+// builds is shared by the parallel rows: libopenapi-validator validates
+// concurrently (its caches are synchronised), and -race agrees.
+func loadSpec() {
+	spec, err := os.ReadFile(specPath)
+	if err != nil {
+		specErr = err
+		return
+	}
+	var head struct {
+		Servers []struct {
+			URL string `json:"url"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal(spec, &head); err != nil || len(head.Servers) == 0 {
+		specErr = fmt.Errorf("no servers in %s: %v", specPath, err)
+		return
+	}
+	specServer = strings.TrimRight(head.Servers[0].URL, "/")
+	spec, specFixes, err = repairSpec(spec)
+	if err != nil {
+		specErr = err
+		return
+	}
+	// Only the operations the rows exercise: the validator compiles
+	// every operation's schemas up front, which is most of the test's
+	// time (several seconds under -race).
+	spec, err = keepOperations(spec, rowActions())
+	if err != nil {
+		specErr = err
+		return
+	}
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		specErr = err
+		return
+	}
+	v, errs := validator.NewValidator(doc)
+	if len(errs) > 0 {
+		specErr = errs[0]
+		return
+	}
+	specV = v
 }
 
 // rowActions are the actions of contractRows.
@@ -540,8 +548,6 @@ func judge(t testing.TB, x *exchange) []problem {
 			}
 		}
 	}
-	specMu.Lock()
-	defer specMu.Unlock()
 	if ok, errs := v.ValidateHttpRequest(specRequest(t, x)); !ok {
 		add("request", errs)
 	}

@@ -29,6 +29,9 @@ type Shell struct {
 	Reseller string
 	// CanSearch shows the header search box.
 	CanSearch bool
+	// ChangePassword shows the account menu's "Change password" (a
+	// session with password: update, in its own panel).
+	ChangePassword bool
 	// Dealer is the dealer's title for the header, when known.
 	Dealer string
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/navixy-portal/portal/auth"
 	"github.com/navixy-portal/portal/handlers"
+	"github.com/navixy-portal/portal/panelclient"
 )
 
 // Config is every setting of the portal, read once from the environment.
@@ -19,6 +20,7 @@ type Config struct {
 	Addr           string        // LISTEN_ADDR, default 127.0.0.1:8080
 	PanelAPIURL    string        // PANEL_API_URL, e.g. https://api.eu.navixy.com/v2/panel
 	PanelTimeout   time.Duration // PANEL_TIMEOUT, default 30s
+	UserAPIURL     string        // USER_API_URL (bulk activation), default PANEL_API_URL without its /panel
 	SessionKeys    []auth.KeyPair
 	SessionIdle    time.Duration // SESSION_IDLE, default 2h
 	CookieSecure   bool          // COOKIE_SECURE, default true
@@ -56,6 +58,7 @@ func LoadConfig(getenv func(string) string, demo bool) (*Config, error) {
 	c := &Config{
 		Addr:               or(getenv("LISTEN_ADDR"), "127.0.0.1:8080"),
 		PanelAPIURL:        strings.TrimRight(getenv("PANEL_API_URL"), "/"),
+		UserAPIURL:         strings.TrimRight(strings.TrimSpace(getenv("USER_API_URL")), "/"),
 		TLSCertFile:        getenv("TLS_CERT_FILE"),
 		TLSKeyFile:         getenv("TLS_KEY_FILE"),
 		UserAppURL:         or(getenv("USER_APP_URL"), defaultUserAppURL),
@@ -91,6 +94,17 @@ func LoadConfig(getenv func(string) string, demo bool) (*Config, error) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return nil, fmt.Errorf("PANEL_API_URL %q is not an http(s) URL", c.PanelAPIURL)
 		}
+	}
+	if c.UserAPIURL != "" {
+		u, err := url.Parse(c.UserAPIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
+			return nil, fmt.Errorf("USER_API_URL %q is not an http(s) URL like https://api.eu.navixy.com/v2", c.UserAPIURL)
+		}
+	} else {
+		// "" when PANEL_API_URL does not end in /panel (or, in -demo, is
+		// not known yet): main derives it once the emulator runs, and
+		// bulk activation stays off without one.
+		c.UserAPIURL = panelclient.DefaultUserAPIURL(c.PanelAPIURL)
 	}
 	if keys := getenv("SESSION_KEYS"); keys != "" {
 		if c.SessionKeys, err = auth.ParseKeys(keys); err != nil {

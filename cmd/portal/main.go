@@ -75,6 +75,9 @@ func run(ctx context.Context, getenv func(string) string, demo bool, seed panels
 		}
 		defer sim.Close()
 		cfg.PanelAPIURL = sim.URL
+		if cfg.UserAPIURL == "" {
+			cfg.UserAPIURL = panelclient.DefaultUserAPIURL(sim.URL) // the emulator answers the user API too
+		}
 		if cfg.ConsoleWSURL == "" {
 			// The emulator serves the air console next to its API.
 			cfg.ConsoleWSURL = sim.ConsoleURL
@@ -108,6 +111,7 @@ func run(ctx context.Context, getenv func(string) string, demo bool, seed panels
 		UserAppURL:         cfg.UserAppURL,
 		TrackerRegisterURL: cfg.TrackerRegisterURL,
 		TrackerSettingsURL: cfg.TrackerSettingsURL,
+		UserAPIURL:         cfg.UserAPIURL,
 		ConsoleWSURL:       cfg.ConsoleWSURL,
 		BrandingImageURL:   cfg.BrandingImageURL,
 	})
