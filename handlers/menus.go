@@ -523,7 +523,7 @@ func (h *menuHandlers) save(c echo.Context, id int) error {
 	e := menuEditorFromForm(form)
 	v := templates.MenuEditView{ID: id, Editor: e, Catalogue: menuCatalogueChoices(l, items)}
 	if form.Get("more") != "" {
-		menuAddSpare(&v.Editor, menuSpareRows)
+		menuAddSpare(&v.Editor, 0)
 		v.Errs = templates.FieldErrors{}
 		return h.render(c, http.StatusOK, templates.MenuEditPage(v))
 	}
