@@ -89,7 +89,9 @@
     if (t.hasAttribute && t.hasAttribute("data-check-all")) {
       var table = t.closest("table");
       if (table) {
-        table.querySelectorAll('input[type=checkbox][name="tracker_id"]').forEach(function (box) { box.checked = t.checked; });
+        // data-check-all names the boxes it ticks (tracker_id by default).
+        var name = t.getAttribute("data-check-all") || "tracker_id";
+        table.querySelectorAll('input[type=checkbox][name="' + name + '"]:not(:disabled)').forEach(function (box) { box.checked = t.checked; });
       }
     }
     if (t.form) { syncConfirm(t.form); }
