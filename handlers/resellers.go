@@ -53,36 +53,73 @@ var (
 // subpaas: update, the right to change the reseller.
 var needResellerSession = []auth.Perm{permSubpaasRead, permSubpaasUpdate}
 
-// resellerListSpec is the list's URL state: subpaas/list's order_by keys.
+// resellerListSpec is the list's URL state: subpaas/list's order_by keys
+// and the status filter.
 var resellerListSpec = listSpec{
-	path:   "/resellers",
-	target: "#resellers-table",
-	sorts:  []string{"subpaas_id", "title", "jur_name", "login", "block_type", "creation_date"},
+	path:    "/resellers",
+	target:  "#resellers-table",
+	sorts:   []string{"subpaas_id", "title", "jur_name", "login", "block_type", "creation_date"},
+	filters: []string{"status"},
 }
 
-// list shows a page of resellers: search (filter), sort, paging.
+// resellerStatusFilter are the statuses the list can be filtered by.
+var resellerStatusFilter = []string{panelclient.BlockStatusNotBlocked, panelclient.BlockStatusInitialBlock,
+	panelclient.BlockStatusBlockLogin, panelclient.BlockStatusClientsBlocked, "DELETED"}
+
+// list shows a page of resellers: search (filter), sort, paging, and the
+// status filter. subpaas/list filters by text only, so with a status the
+// portal reads every match (a dealer's resellers are few) and pages
+// them itself.
 func (h *resellerHandlers) list(c echo.Context) error {
 	sess := session(c)
 	ctx := c.Request().Context()
+	l := i18n.From(ctx)
 	s := parseList(c, resellerListSpec)
+	status := s.Filter("status")
+	if status != "" && !slices.Contains(resellerStatusFilter, status) {
+		s.Filters.Del("status")
+		status = ""
+	}
 	p := panelclient.SubpaasListParams{Filter: s.Q, OrderBy: s.Sort, Offset: s.Offset(), Limit: s.PerPage}
 	if s.Sort != "" {
 		p.Ascending = panelclient.Ptr(!s.Desc)
 	}
-	res, err := h.api.ListSubpaas(ctx, sess.Hash, p)
-	if err != nil {
-		return err
-	}
-	s.Total = res.Count
-	if len(res.List) == 0 && s.Total > 0 && clampPage(&s) {
-		p.Offset = s.Offset()
-		if res, err = h.api.ListSubpaas(ctx, sess.Hash, p); err != nil {
+	var rows []panelclient.Subpaas
+	if status != "" {
+		p.Offset, p.Limit = 0, 0
+		res, err := h.api.ListSubpaas(ctx, sess.Hash, p)
+		if err != nil {
+			return err
+		}
+		var matched []panelclient.Subpaas
+		for _, r := range res.List {
+			if r.BlockType == status {
+				matched = append(matched, r)
+			}
+		}
+		s.Total = len(matched)
+		clampPage(&s)
+		rows = matched[min(s.Offset(), len(matched)):min(s.Offset()+s.PerPage, len(matched))]
+	} else {
+		res, err := h.api.ListSubpaas(ctx, sess.Hash, p)
+		if err != nil {
 			return err
 		}
 		s.Total = res.Count
+		if len(res.List) == 0 && s.Total > 0 && clampPage(&s) {
+			p.Offset = s.Offset()
+			if res, err = h.api.ListSubpaas(ctx, sess.Hash, p); err != nil {
+				return err
+			}
+			s.Total = res.Count
+		}
+		rows = res.List
 	}
 	v := templates.ResellersView{State: s, CanCreate: sess.Perms.CanAll(permSubpaasRead, permSubpaasCreate)}
-	for _, r := range res.List {
+	for _, st := range resellerStatusFilter {
+		v.Statuses = append(v.Statuses, templates.Choice{Value: st, Label: l.T("resellers.status." + st)})
+	}
+	for _, r := range rows {
 		v.Rows = append(v.Rows, resellerRow(r))
 	}
 	if listPartial(c) {
@@ -406,8 +443,11 @@ func (h *resellerHandlers) openPanel(c echo.Context) error {
 		_ = h.api.Logout(context.WithoutCancel(ctx), hash)
 		return err
 	}
+	// The staff member's own rights are read again on return
+	// (account/get_permissions): leaving them out keeps the cookie, which
+	// now carries two sessions, well under the browsers' 4 KB.
 	parent := *sess
-	parent.Parent = nil
+	parent.Parent, parent.Perms = nil, nil
 	child := &auth.Session{
 		Hash: hash, Login: resellerName(r), Perms: auth.Permissions(perms),
 		// The cookie ends with the staff member's own session.
@@ -429,18 +469,30 @@ func (h *resellerHandlers) openPanel(c echo.Context) error {
 }
 
 // returnHome ends the reseller's session (account/logout) and restores
-// the staff member's own, kept in the cookie.
+// the staff member's own, kept in the cookie, with its rights read again
+// (account/get_permissions).
 func (h *resellerHandlers) returnHome(c echo.Context) error {
 	sess := session(c)
 	if sess.Parent == nil {
 		return redirect(c, "/")
 	}
 	ctx := c.Request().Context()
+	own := *sess.Parent
+	own.CSRF = sess.CSRF
+	perms, err := h.api.GetPermissions(ctx, own.Hash)
+	if err != nil {
+		// Most likely the own session ended meanwhile: the error page
+		// sends the staff member to sign in again (a session that ended
+		// clears the cookie, the reseller's session with it).
+		if panelclient.IsSessionEnded(err) {
+			_ = h.api.Logout(context.WithoutCancel(ctx), sess.Hash)
+		}
+		return err
+	}
+	own.Perms = auth.Permissions(perms)
 	if err := h.api.Logout(ctx, sess.Hash); err != nil && !panelclient.IsSessionEnded(err) {
 		h.log().Warn("reseller session not ended upstream", "request_id", requestID(c), "error", err.Error())
 	}
-	own := *sess.Parent
-	own.CSRF = sess.CSRF
 	if err := h.o.Sessions.Save(c.Response(), &own); err != nil {
 		return err
 	}

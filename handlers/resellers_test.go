@@ -372,3 +372,37 @@ func TestResellersForTechAndViewer(t *testing.T) {
 		})
 	}
 }
+
+// The staff member's own session is kept in the cookie while they work
+// in a reseller's panel, its rights read again on return. If it ended
+// meanwhile (here: the dealer's password changed elsewhere), returning
+// signs them out and ends the reseller's session too.
+func TestResellerReturnAfterTheOwnSessionEnded(t *testing.T) {
+	env := portaltest.New(t)
+	b := admin(t, env)
+	b.Get("/resellers/5002")
+	if p := b.Post("/resellers/5002/session", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("open: %d", p.Status)
+	}
+	if n := len(b.Cookie(auth.CookieName)); n > 3000 {
+		t.Errorf("the cookie with two sessions is %d bytes", n)
+	}
+	other := admin(t, env)
+	other.Get("/account/password")
+	const newPw = "Adm1n!Portal-2026"
+	if p := other.Post("/account/password", url.Values{"old_password": {"admin"}, "new_password": {newPw}, "new_password_confirm": {newPw}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("password change elsewhere: %d", p.Status)
+	}
+	// The reseller's session still works...
+	if p := b.Get("/"); p.Status != http.StatusOK || !p.Has(`[data-testid="reseller-banner"]`) {
+		t.Fatalf("in the reseller's panel: %d", p.Status)
+	}
+	env.Sim.ResetCalls()
+	p := b.Post("/resellers/return", nil)
+	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location(), "/login") {
+		t.Errorf("return with an ended own session: %d %q", p.Status, p.Location())
+	}
+	if env.Sim.CallCount("account/logout") != 1 || b.Cookie(auth.CookieName) != "" {
+		t.Errorf("the reseller's session was left open (%d logouts), or the cookie kept", env.Sim.CallCount("account/logout"))
+	}
+}

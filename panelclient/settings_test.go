@@ -160,7 +160,9 @@ func TestSettingsMethodsRequestShapeAndDecode(t *testing.T) {
 		},
 		{
 			name: "image delete", action: "dealer/settings/image/delete", resp: exOK, wantBody: `{"type": "logo"}`,
-			call: func(ctx context.Context, c *Client) (result, error) { return nil, c.DeleteBrandingImage(ctx, testHash, ImageLogo) },
+			call: func(ctx context.Context, c *Client) (result, error) {
+				return nil, c.DeleteBrandingImage(ctx, testHash, ImageLogo)
+			},
 		},
 		{
 			name: "gateways", action: "gateways/email/list", resp: exGateways, wantBody: `{}`,
@@ -269,7 +271,9 @@ func TestSettingsMethodsRequestShapeAndDecode(t *testing.T) {
 		},
 		{
 			name: "subpaas list, OpenAPI count", action: "subpaas/list", resp: exSubpaasListOpenAPI, wantBody: `{}`,
-			call: func(ctx context.Context, c *Client) (result, error) { return c.ListSubpaas(ctx, testHash, SubpaasListParams{}) },
+			call: func(ctx context.Context, c *Client) (result, error) {
+				return c.ListSubpaas(ctx, testHash, SubpaasListParams{})
+			},
 			check: func(t *testing.T, got result) {
 				if l := got.(*SubpaasList); l.Count != 41 || l.List[0].BlockType != BlockStatusBlockLogin || l.List[0].ActiveTrackersCount != 3 {
 					t.Errorf("list %+v", l)
@@ -332,7 +336,9 @@ func TestSettingsMethodsRequestShapeAndDecode(t *testing.T) {
 		},
 		{
 			name: "subpaas session", action: "subpaas/session/create", resp: exSubpaasSession, wantBody: `{"subpaas_id": 97834}`,
-			call: func(ctx context.Context, c *Client) (result, error) { return c.CreateSubpaasSession(ctx, testHash, 97834) },
+			call: func(ctx context.Context, c *Client) (result, error) {
+				return c.CreateSubpaasSession(ctx, testHash, 97834)
+			},
 			check: func(t *testing.T, got result) {
 				if got.(string) != "600d4a5400000000600d4a5400000000" {
 					t.Errorf("hash %v", got)
