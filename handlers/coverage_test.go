@@ -32,7 +32,6 @@ import (
 	"github.com/navixy-portal/portal/handlers"
 	"github.com/navixy-portal/portal/panelclient/panelsim"
 	"github.com/navixy-portal/portal/portaltest"
-	"github.com/navixy-portal/portal/static"
 )
 
 // The coverage guard (issue 7). Every Panel API action the docs describe
@@ -434,11 +433,6 @@ func covPNG(w, h int) []byte {
 	_ = png.Encode(&buf, img)
 	return buf.Bytes()
 }
-
-// covAssets are the static assets every row's portal shares: loading
-// (hashing and compressing) them for each of some seventy portals would
-// double the test's time under the race detector. They are read-only.
-var covAssets = sync.OnceValue(static.Load)
 
 // covStrongPassword meets the password policy.
 const covStrongPassword = "Hh6FXTt%E!Rx*%f3"
@@ -876,16 +870,15 @@ func covRun(t *testing.T, r covRow) []string {
 		return []string{fmt.Sprintf("%s: route %q is not \"METHOD /path\"", r.action, r.route)}
 	}
 	var opts []portaltest.Option
-	configure := func(o *handlers.Options) { o.Assets = covAssets() }
 	if r.console {
 		sim := panelsim.New()
 		ts := httptest.NewServer(sim)
 		t.Cleanup(ts.Close)
 		ws := "ws://" + strings.TrimPrefix(ts.URL, "http://") + "/console"
-		opts = append(opts, portaltest.WithSim(sim, ts.URL+"/v2/panel"))
-		configure = func(o *handlers.Options) { o.Assets, o.ConsoleWSURL = covAssets(), ws }
+		opts = append(opts, portaltest.WithSim(sim, ts.URL+"/v2/panel"),
+			portaltest.WithOptions(func(o *handlers.Options) { o.ConsoleWSURL = ws }))
 	}
-	env := portaltest.New(t, append(opts, portaltest.WithOptions(configure))...)
+	env := portaltest.New(t, opts...)
 	registered := slices.ContainsFunc(env.Echo.Routes(), func(rt *echo.Route) bool {
 		return rt.Method == method && rt.Path == pattern
 	})

@@ -84,6 +84,24 @@ func TestResellersListSearchSortPage(t *testing.T) {
 	if strings.Contains(p.Body, "<html") || !p.Has("#resellers-table") {
 		t.Error("htmx does not get the table alone")
 	}
+	// The status filter: subpaas/list has none, the portal filters.
+	p = b.Get("/resellers?status=NOT_BLOCKED&sort=subpaas_id")
+	if ids := resellerRowIDs(p); len(ids) != 2 || ids[0] != 5002 || ids[1] != 5003 || p.Text(`[data-testid="total"]`) == "" {
+		t.Errorf("active resellers: %v", ids)
+	}
+	if !p.Has(`[data-testid="filter-status"] option[value="NOT_BLOCKED"][selected]`) {
+		t.Error("the status filter does not show its value")
+	}
+	if href := p.Doc.Find(`[data-testid="sort-title"] a`).AttrOr("href", ""); !strings.Contains(href, "status=NOT_BLOCKED") {
+		t.Errorf("sorting drops the status filter: %q", href)
+	}
+	p = b.Get("/resellers?status=INITIAL_BLOCK&q=sunrise&page=5")
+	if ids := resellerRowIDs(p); len(ids) != 1 || ids[0] != 5006 {
+		t.Errorf("unpaid and 'sunrise', past the last page: %v", ids)
+	}
+	if ids := resellerRowIDs(b.Get("/resellers?status=BOGUS")); len(ids) != len(env.Sim.Store().Subpaases()) {
+		t.Errorf("an unknown status filters: %v", ids)
+	}
 	if p := b.Get("/resellers?q=nothing-matches-this"); !p.Has(`[data-testid="empty"]`) {
 		t.Error("no empty row")
 	}

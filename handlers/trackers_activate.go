@@ -22,44 +22,6 @@ import (
 	"github.com/navixy-portal/portal/templates"
 )
 
-// Bulk activation registers the devices of the file Navixy support takes
-// for bulk activation (admin-panel-guide/devices/bulk-activation.md)
-// without support: the portal checks every row, shows the check, and on
-// confirmation registers each device in its owner's account through the
-// user API (a user session from the Panel's user/session/create, then
-// tracker/register with plugin 44, activate-device.md).
-//
-// # No server-side state
-//
-// The portal keeps nothing between requests, so a run survives a reload,
-// a dropped connection or a request landing on another replica:
-//
-//  1. POST /trackers/activate (the upload) checks the file and answers the
-//     check. Its confirmation form carries the parsed rows in a hidden
-//     field "rows": JSON, gzipped, base64url (encodeBlob). The file is
-//     not kept anywhere.
-//  2. POST /trackers/activate/run registers the next chunk of rows and
-//     answers the table so far with a new form holding "rows" (as
-//     received) and "results" (one outcome per row done so far, encoded the
-//     same way). That form has hx-trigger="load", so htmx sends it at once:
-//     the chain of requests is the progress bar. Without JavaScript it has
-//     a Continue button. The next chunk starts at len(results).
-//  3. Before registering a row, the portal asks the Panel whether the
-//     device is already registered (tracker/list filtered by the device ID,
-//     exact match on source.device_id, clones and cancelled registrations
-//     aside). If it is, the row is reported as already done (same owner) or
-//     as registered elsewhere, and tracker/register is not called. A 224
-//     "device ID in use" from tracker/register (two runs racing) is checked
-//     the same way. So whatever the browser sends, replays, or loses, a
-//     device is registered at most once, and running the same file again
-//     registers only what is still missing.
-//
-// The hidden fields grant nothing: they hold the staff member's own file,
-// every call is made with their own Panel session, behind the same
-// permission gate, and every row is checked against the Panel again before
-// it is registered. A user session hash is never put in a page: each chunk
-// opens the owners' sessions it needs.
-
 // Bulk activation's permissions: user/read (users: read) for the owners,
 // user/session/create (user_sessions: create) to act as them,
 // tracker/list (trackers: read) to find devices already registered, and
@@ -94,6 +56,44 @@ type activationUserAPI interface {
 	RegisterTracker(ctx context.Context, userHash string, p panelclient.TrackerRegisterParams) (*panelclient.RegisteredTracker, error)
 }
 
+// activationHandlers serve Trackers → Bulk activation, which registers
+// the devices of the file Navixy support takes for bulk activation
+// (admin-panel-guide/devices/bulk-activation.md) without support: the
+// portal checks every row, shows the check, and on confirmation registers
+// each device in its owner's account through the user API (a user session
+// from the Panel's user/session/create, then tracker/register with plugin
+// 44, activate-device.md).
+//
+// # No server-side state
+//
+// The portal keeps nothing between requests, so a run survives a reload,
+// a dropped connection or a request landing on another replica:
+//
+//  1. POST /trackers/activate (the upload) checks the file and answers the
+//     check. Its confirmation form carries the parsed rows in a hidden
+//     field "rows": JSON, gzipped, base64url (encodeBlob). The file is
+//     not kept anywhere.
+//  2. POST /trackers/activate/run registers the next chunk of rows and
+//     answers the table so far with a new form holding "rows" (as
+//     received) and "results" (one outcome per row done so far, encoded the
+//     same way). That form has hx-trigger="load", so htmx sends it at once:
+//     the chain of requests is the progress bar. Without JavaScript it has
+//     a Continue button. The next chunk starts at len(results).
+//  3. Before registering a row, the portal asks the Panel whether the
+//     device is already registered (tracker/list filtered by the device ID,
+//     exact match on source.device_id, clones and cancelled registrations
+//     aside). If it is, the row is reported as already done (same owner) or
+//     as registered elsewhere, and tracker/register is not called. A 224
+//     "device ID in use" from tracker/register (two runs racing) is checked
+//     the same way. So whatever the browser sends, replays, or loses, a
+//     device is registered at most once, and running the same file again
+//     registers only what is still missing.
+//
+// The hidden fields grant nothing: they hold the staff member's own file,
+// every call is made with their own Panel session, behind the same
+// permission gate, and every row is checked against the Panel again before
+// it is registered. A user session hash is never put in a page: each chunk
+// opens the owners' sessions it needs.
 type activationHandlers struct {
 	*app
 	panel activationPanelAPI
@@ -537,8 +537,8 @@ func (h *activationHandlers) checkModels(c echo.Context, rows []activationRow, o
 }
 
 // run registers the next chunk of rows and answers the table so far, with
-// the form for the next chunk until every row is done (see the package
-// comment at the top of this file for why nothing is kept server-side).
+// the form for the next chunk until every row is done (activationHandlers
+// says why nothing is kept server-side).
 func (h *activationHandlers) run(c echo.Context) error {
 	l := i18n.From(c.Request().Context())
 	v := h.view(c)

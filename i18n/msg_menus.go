@@ -59,7 +59,7 @@ var menusEN = map[string]string{
 	"menus.f.groups":                "Titles of the main groups",
 	"menus.f.group_untitled":        "no heading",
 	"menus.f.rows":                  "Menu rows",
-	"menus.f.rows_hint":             "One row per tab. Rows in a row with the same place and item title make one item with several tabs. An empty item title takes the tab's, an empty tab title the catalogue's. Empty rows are ignored.",
+	"menus.f.rows_hint":             "One row per tab. Consecutive rows with the same place and item title make one item with several tabs. An empty item title takes the tab's, an empty tab title the catalogue's. Empty rows are ignored.",
 	"menus.f.place":                 "Place",
 	"menus.f.item":                  "Item title",
 	"menus.f.icon":                  "Icon",
