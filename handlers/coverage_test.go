@@ -293,12 +293,17 @@ func covPageError(p *portaltest.Page) string {
 			parts = append(parts, txt)
 		}
 	})
-	if len(parts) == 0 && p.Doc.Find("body").Length() == 0 {
-		b := p.Body
-		if len(b) > 200 {
-			b = b[:200]
+	if len(parts) == 0 {
+		// No marked message: the start of the page's main text.
+		main := p.Doc.Find("main")
+		if main.Length() == 0 {
+			main = p.Doc.Find("body")
 		}
-		return strings.TrimSpace(b)
+		txt := []rune(strings.Join(strings.Fields(main.Text()), " "))
+		if len(txt) > 200 {
+			txt = txt[:200]
+		}
+		return string(txt)
 	}
 	return strings.Join(parts, " | ")
 }
@@ -859,26 +864,29 @@ func TestCoverageGuardNamesEveryGap(t *testing.T) {
 	}
 }
 
-// covRun sends a row's request as admin (or a visitor) on a fresh portal
-// and emulator, and lists what is wrong: the route is not registered, the
-// request is not to that route, the portal answered with an error, or the
-// action was not reached upstream.
-func covRun(t *testing.T, r covRow) []string {
+// covRun sends a row's request as admin (or a visitor) on shared, or on a
+// fresh portal and emulator when shared is nil, and lists what is wrong:
+// the route is not registered, the request is not to that route, the
+// portal answered with an error, or the action was not reached upstream.
+func covRun(t *testing.T, r covRow, shared *portaltest.Env) []string {
 	t.Helper()
 	method, pattern, ok := strings.Cut(r.route, " ")
 	if !ok {
 		return []string{fmt.Sprintf("%s: route %q is not \"METHOD /path\"", r.action, r.route)}
 	}
-	var opts []portaltest.Option
-	if r.console {
-		sim := panelsim.New()
-		ts := httptest.NewServer(sim)
-		t.Cleanup(ts.Close)
-		ws := "ws://" + strings.TrimPrefix(ts.URL, "http://") + "/console"
-		opts = append(opts, portaltest.WithSim(sim, ts.URL+"/v2/panel"),
-			portaltest.WithOptions(func(o *handlers.Options) { o.ConsoleWSURL = ws }))
+	env := shared
+	if env == nil {
+		var opts []portaltest.Option
+		if r.console {
+			sim := panelsim.New()
+			ts := httptest.NewServer(sim)
+			t.Cleanup(ts.Close)
+			ws := "ws://" + strings.TrimPrefix(ts.URL, "http://") + "/console"
+			opts = append(opts, portaltest.WithSim(sim, ts.URL+"/v2/panel"),
+				portaltest.WithOptions(func(o *handlers.Options) { o.ConsoleWSURL = ws }))
+		}
+		env = portaltest.New(t, opts...)
 	}
-	env := portaltest.New(t, opts...)
 	registered := slices.ContainsFunc(env.Echo.Routes(), func(rt *echo.Route) bool {
 		return rt.Method == method && rt.Path == pattern
 	})
@@ -916,21 +924,43 @@ func covRun(t *testing.T, r covRow) []string {
 	return problems
 }
 
-// covWorkers is how many rows run at once. A row mostly waits on loopback
-// HTTP (browser to portal to emulator), so more rows than CPUs overlap
-// well; t.Parallel would cap them at -parallel (GOMAXPROCS by default).
-const covWorkers = 8
+// covWorkers is how many rows with a portal of their own run at once. A
+// row mostly waits on loopback HTTP (browser to portal to emulator), so
+// more rows than CPUs overlap well; t.Parallel would cap them at
+// -parallel (GOMAXPROCS by default).
+const covWorkers = 6
 
-// TestCoverageRoutesReachTheirActions runs every row, each on its own
-// portal and emulator, covWorkers at a time.
+// covReadOnly says whether a row may share a portal with others: a GET
+// changes nothing (every state change is a POST), and the row needs no
+// special portal.
+func covReadOnly(r covRow) bool {
+	return strings.HasPrefix(r.route, http.MethodGet+" ") && !r.console && !r.anon
+}
+
+// TestCoverageRoutesReachTheirActions runs every row. The read-only rows
+// run one after the other on one shared portal (its call counts reset
+// before each row's request); every other row gets a fresh portal and
+// emulator, covWorkers at a time, alongside.
 func TestCoverageRoutesReachTheirActions(t *testing.T) {
+	shared := portaltest.New(t)
 	rows := make(chan covRow)
 	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, r := range covRows {
+			if covReadOnly(r) {
+				t.Run(r.action, func(t *testing.T) {
+					for _, p := range covRun(t, r, shared) {
+						t.Error(p)
+					}
+				})
+			}
+		}
+	})
 	for range covWorkers {
 		wg.Go(func() {
 			for r := range rows {
 				t.Run(r.action, func(t *testing.T) {
-					for _, p := range covRun(t, r) {
+					for _, p := range covRun(t, r, nil) {
 						t.Error(p)
 					}
 				})
@@ -938,7 +968,9 @@ func TestCoverageRoutesReachTheirActions(t *testing.T) {
 		})
 	}
 	for _, r := range covRows {
-		rows <- r
+		if !covReadOnly(r) {
+			rows <- r
+		}
 	}
 	close(rows)
 	wg.Wait()
@@ -949,6 +981,7 @@ func TestCoverageRoutesReachTheirActions(t *testing.T) {
 // is reported.
 func TestCoverageRowRunnerNamesFailures(t *testing.T) {
 	t.Parallel()
+	env := portaltest.New(t)
 	for _, tc := range []struct {
 		row  covRow
 		want string
@@ -958,7 +991,7 @@ func TestCoverageRowRunnerNamesFailures(t *testing.T) {
 		{covRow{action: "user/corrupt", route: "GET /users", req: covGet("/users")}, "GET /users (route GET /users) did not reach user/corrupt upstream"},
 		{covRow{action: "user/read", route: "GET /users/:id", req: covGet("/users/999999")}, "GET /users/999999: status 404"},
 	} {
-		got := covRun(t, tc.row)
+		got := covRun(t, tc.row, env)
 		if !slices.ContainsFunc(got, func(g string) bool { return strings.HasPrefix(g, tc.want) }) {
 			t.Errorf("row %s %s: problems %q, want %q", tc.row.action, tc.row.route, got, tc.want)
 		}
