@@ -29,6 +29,7 @@ type usersAPI interface {
 	CorruptUser(ctx context.Context, hash string, p panelclient.UserCorruptParams) error
 	CreateUserSession(ctx context.Context, hash string, userID int) (string, error)
 	UploadUsers(ctx context.Context, hash, fileName string, r io.Reader) (*panelclient.UploadResult, error)
+	ExportUsers(ctx context.Context, hash string, p panelclient.UserExportParams) (*panelclient.Download, error)
 	ListUserTransactions(ctx context.Context, hash string, p panelclient.TransactionListParams) ([]panelclient.Transaction, error)
 	ChangeUserBalance(ctx context.Context, hash string, p panelclient.BalanceChangeParams) error
 	UpdateUserMFASettings(ctx context.Context, hash string, target panelclient.MFATarget, settings panelclient.MFASettings) error

@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -88,6 +90,9 @@ const userExportMaxRows = 2_000_000
 // the CSV follows the conventions of export.go. Nothing is held whole:
 // each page of users is written out before the next is read.
 func (h *usersHandlers) export(c echo.Context) error {
+	if c.QueryParam("format") == "panel" {
+		return h.exportPanelFile(c)
+	}
 	sess := session(c)
 	ctx := c.Request().Context()
 	l := i18n.From(ctx)
@@ -120,4 +125,36 @@ func (h *usersHandlers) export(c echo.Context) error {
 	}
 	h.audit(c, "user.export", format+" "+strconv.Itoa(first.Count)+" rows", nil)
 	return sendExport(h.app, c, format, "users", l.T("users.title"), cols, next)
+}
+
+// exportPanelFile passes the Panel's own spreadsheet (user/export, XLSX)
+// through as it arrives, with the same search, sort and "only active"
+// filter and the chosen columns that are fields of the user object (the
+// Panel names its columns by field). Staff who feed the file to tools
+// built for the official console's export get exactly that file.
+func (h *usersHandlers) exportPanelFile(c echo.Context) error {
+	sess := session(c)
+	lp := usersListParams(parseUsersList(c))
+	p := panelclient.UserExportParams{
+		Filter: lp.Filter, OrderBy: lp.OrderBy, Ascending: lp.Ascending, HideInactive: lp.HideInactive,
+		Format: panelclient.ExportXLSX,
+	}
+	for _, col := range selectedUserExportColumns(c) {
+		if col.key != "name" {
+			p.Columns = append(p.Columns, col.key)
+		}
+	}
+	d, err := h.api.ExportUsers(c.Request().Context(), sess.Hash, p)
+	h.audit(c, "user.export", "panel xlsx", err)
+	if err != nil {
+		return err
+	}
+	defer d.Body.Close()
+	ctype := d.ContentType
+	if ctype == "" || strings.HasPrefix(ctype, "application/json") {
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="users.xlsx"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Stream(http.StatusOK, ctype, d.Body)
 }

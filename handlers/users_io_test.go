@@ -224,3 +224,40 @@ func TestUsersImport(t *testing.T) {
 		t.Errorf("%d uploads of refused files", n)
 	}
 }
+
+// TestUserExportPanelFile passes the Panel's own spreadsheet through with
+// the list's search applied.
+func TestUserExportPanelFile(t *testing.T) {
+	env := portaltest.New(t)
+	b := env.NewBrowser(t)
+	b.Login("admin", "admin")
+	env.Sim.ResetCalls()
+	resp, err := b.HTTP.Get(env.URL + "/users/export?format=panel&q=fischer&cols=id,login,name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), "users.xlsx") {
+		t.Fatalf("status %d, disposition %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	}
+	if env.Sim.CallCount("user/export") != 1 {
+		t.Fatalf("user/export called %d times", env.Sim.CallCount("user/export"))
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("not an xlsx file: %v", err)
+	}
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("rows %v, %v", len(rows), err)
+	}
+	if strings.Join(rows[0], ",") != "id,login" {
+		t.Errorf("headings %v", rows[0])
+	}
+	for _, r := range rows[1:] {
+		if !strings.Contains(strings.ToLower(strings.Join(r, " ")), "fischer") {
+			t.Errorf("row %v does not match the search", r)
+		}
+	}
+}
