@@ -74,10 +74,9 @@ func validateReply(t *testing.T, action string, status int, body []byte) {
 
 func TestRepliesMatchOpenAPI(t *testing.T) {
 	s := New(smallSeed)
-	admin := login(t, s, "admin", "admin")
 	ended := login(t, s, "viewer", "viewer")
 	s.EndAllSessions()
-	admin = login(t, s, "admin", "admin")
+	admin := login(t, s, "admin", "admin")
 	s.AddAccount("nobody", "nobody", nil)
 	nobody := login(t, s, "nobody", "nobody")
 	logoutHash := login(t, s, "tech", "tech")

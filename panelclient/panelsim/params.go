@@ -259,11 +259,6 @@ func (p *params) float(name string) float64 {
 	return f
 }
 
-// optFloat reads an optional number; ok is false when it was not sent.
-func (p *params) optFloat(name string) (float64, bool) {
-	return p.readFloat(name, false)
-}
-
 func (p *params) readFloat(name string, required bool) (float64, bool) {
 	v, ok := p.lookup(name, required)
 	if !ok {
@@ -353,11 +348,6 @@ func (p *params) rawJSON(name string) (json.RawMessage, bool) {
 func (p *params) intList(name string) []int {
 	l, _ := p.readIntList(name, true)
 	return l
-}
-
-// optIntList reads an optional array of integers.
-func (p *params) optIntList(name string) ([]int, bool) {
-	return p.readIntList(name, false)
 }
 
 func (p *params) readIntList(name string, required bool) ([]int, bool) {
