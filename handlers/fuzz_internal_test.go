@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/navixy-portal/portal/i18n"
 	"github.com/navixy-portal/portal/templates"
 )
 
@@ -60,6 +61,35 @@ func FuzzParseList(f *testing.F) {
 		}
 		if s.Offset() < 0 {
 			t.Fatalf("%q -> offset %d", raw, s.Offset())
+		}
+	})
+}
+
+// FuzzUserForm: any posted user form is read and checked without a panic,
+// and every message lands on a field the form has (or on the form itself).
+func FuzzUserForm(f *testing.F) {
+	f.Add("login=a%40b.example&first_name=Ann&last_name=Lee&phone=12345678901&legal_type=individual&password=Xx1%21xxxxxxxxx&password_confirm=Xx1%21xxxxxxxxx&time_zone=Europe%2FLondon&locale=en")
+	f.Add("legal_type=legal_entity&legal_name=%3Cscript%3E&tin=abc&discount.value=150&discount.end_date=2026-13-40&comment=" + strings.Repeat("%00", 300))
+	f.Add("login=&phone=%2B%2B%2B&default_tariff_id=-1&discount.min_trackers=x")
+	e := echo.New()
+	zones := []templates.UserChoice{{Value: "Europe/London"}}
+	locales := []templates.UserChoice{{Value: "en"}}
+	known := map[string]bool{"": true, "password": true, "password_confirm": true}
+	for _, name := range slices.Concat(userTextFields, userOtherFields, userCheckFields) {
+		known[name] = true
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		req := httptest.NewRequest("POST", "/users/new", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		c := e.NewContext(req, httptest.NewRecorder())
+		v := readUserValues(c)
+		for _, create := range []bool{true, false} {
+			errs := checkUser(i18n.For(i18n.EN), v, create, c.FormValue("password"), c.FormValue("password_confirm"), zones, locales)
+			for field := range errs {
+				if !known[field] {
+					t.Fatalf("message on unknown field %q for %q", field, body)
+				}
+			}
 		}
 	})
 }
