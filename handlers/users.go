@@ -214,6 +214,17 @@ func userIDParam(c echo.Context) (int, error) {
 	return id, nil
 }
 
+// userFromPath reads the user the URL names (user/read): the start of
+// every page and action about one user.
+func (h *usersHandlers) userFromPath(c echo.Context) (int, *panelclient.UserDetails, error) {
+	id, err := userIDParam(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	d, err := h.api.ReadUser(c.Request().Context(), session(c).Hash, id)
+	return id, d, err
+}
+
 // userDetailTrackers is how many of a user's trackers the card lists.
 const userDetailTrackers = 50
 

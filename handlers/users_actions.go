@@ -20,11 +20,7 @@ import (
 
 // passwordForm shows the change-password form.
 func (h *usersHandlers) passwordForm(c echo.Context) error {
-	id, err := userIDParam(c)
-	if err != nil {
-		return err
-	}
-	d, err := h.api.ReadUser(c.Request().Context(), session(c).Hash, id)
+	id, d, err := h.userFromPath(c)
 	if err != nil {
 		return err
 	}
@@ -81,11 +77,7 @@ func (h *usersHandlers) renderPassword(c echo.Context, id, status int, errs temp
 
 // balanceForm shows the change-balance form with a fresh one-time token.
 func (h *usersHandlers) balanceForm(c echo.Context) error {
-	id, err := userIDParam(c)
-	if err != nil {
-		return err
-	}
-	d, err := h.api.ReadUser(c.Request().Context(), session(c).Hash, id)
+	_, d, err := h.userFromPath(c)
 	if err != nil {
 		return err
 	}
@@ -247,11 +239,7 @@ func (h *usersHandlers) updateMFA(c echo.Context) error {
 // deleteForm is the deletion confirmation as a page (without JavaScript;
 // with it, the same form opens in a dialog on the user's card).
 func (h *usersHandlers) deleteForm(c echo.Context) error {
-	id, err := userIDParam(c)
-	if err != nil {
-		return err
-	}
-	d, err := h.api.ReadUser(c.Request().Context(), session(c).Hash, id)
+	_, d, err := h.userFromPath(c)
 	if err != nil {
 		return err
 	}

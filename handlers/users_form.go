@@ -544,11 +544,7 @@ func (h *usersHandlers) create(c echo.Context) error {
 
 // editForm shows the edit form filled with what the Panel has.
 func (h *usersHandlers) editForm(c echo.Context) error {
-	id, err := userIDParam(c)
-	if err != nil {
-		return err
-	}
-	d, err := h.api.ReadUser(c.Request().Context(), session(c).Hash, id)
+	id, d, err := h.userFromPath(c)
 	if err != nil {
 		return err
 	}
