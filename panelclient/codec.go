@@ -30,15 +30,10 @@ func parseAnswer(action, hash string, status int, contentType string, data []byt
 	if len(body) == 0 || body[0] != '{' {
 		return bad(KindNotJSON, fmt.Errorf("body of %d bytes is not a JSON object", len(data)))
 	}
-	// A first light pass reads only "success" (no copies of the rest);
-	// the full error envelope is decoded only for a failure.
-	var ok struct {
-		Success *bool `json:"success"`
-	}
-	if err := json.Unmarshal(body, &ok); err != nil {
-		return bad(KindMalformed, err)
-	}
-	if ok.Success != nil && *ok.Success {
+	// A scan for the top-level "success" picks the path; both paths then
+	// decode (and so validate) the whole body once: the answer into out on
+	// success, the error envelope otherwise.
+	if topLevelSuccess(body) {
 		if out != nil {
 			if err := json.Unmarshal(body, out); err != nil {
 				return bad(KindMalformed, err)
@@ -54,4 +49,57 @@ func parseAnswer(action, hash string, status int, contentType string, data []byt
 		return bad(KindMalformed, errors.New(`answer has neither "success": true nor a "status"`))
 	}
 	return env.apiError(action, hash, status)
+}
+
+// topLevelSuccess reports whether the JSON object in body has the member
+// "success": true at its top level. It only looks: a body it cannot follow
+// reads as false, and the decoding that follows reports what is wrong.
+func topLevelSuccess(body []byte) bool {
+	depth, i := 0, 0
+	for i < len(body) {
+		switch c := body[i]; c {
+		case '{', '[':
+			depth++
+			i++
+		case '}', ']':
+			depth--
+			i++
+		case '"':
+			end := skipString(body, i)
+			if end < 0 {
+				return false
+			}
+			if depth == 1 && string(body[i+1:end-1]) == "success" {
+				j := end
+				for j < len(body) && (body[j] == ' ' || body[j] == '\t' || body[j] == '\n' || body[j] == '\r') {
+					j++
+				}
+				if j < len(body) && body[j] == ':' {
+					j++
+					for j < len(body) && (body[j] == ' ' || body[j] == '\t' || body[j] == '\n' || body[j] == '\r') {
+						j++
+					}
+					return bytes.HasPrefix(body[j:], []byte("true"))
+				}
+			}
+			i = end
+		default:
+			i++
+		}
+	}
+	return false
+}
+
+// skipString returns the index just past the JSON string starting at
+// body[start] (a quote), or -1 when it does not end.
+func skipString(body []byte, start int) int {
+	for i := start + 1; i < len(body); i++ {
+		switch body[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
 }

@@ -65,3 +65,35 @@ func FuzzResponseDecoding(f *testing.F) {
 		}
 	})
 }
+
+// TestSuccessDecidesThePath: "success" inside a nested object or a
+// string does not count; the top-level member does, wherever it stands.
+func TestSuccessDecidesThePath(t *testing.T) {
+	const hash = "0123456789abcdef0123456789abcdef"
+	cases := []struct {
+		body string
+		ok   bool
+	}{
+		{`{"success":true,"id":1}`, true},
+		{`{"id":1, "success" : true}`, true},
+		{`{"value":{"success":true},"success":false,"status":{"code":7,"description":"x"}}`, false},
+		{`{"note":"\"success\":true","success":false,"status":{"code":201,"description":"x"}}`, false},
+		{`{"success":false,"status":{"code":13,"description":"x"}}`, false},
+	}
+	for _, c := range cases {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(c.body))
+		}))
+		cl, _ := panelclient.New(srv.URL + "/v2/panel")
+		_, err := cl.DealerInfo(context.Background(), hash)
+		srv.Close()
+		if (err == nil) != c.ok {
+			t.Errorf("%s: error %v", c.body, err)
+		}
+		var apiErr *panelclient.APIError
+		if !c.ok && !errors.As(err, &apiErr) {
+			t.Errorf("%s: %T, want an *APIError", c.body, err)
+		}
+	}
+}
