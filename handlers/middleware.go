@@ -106,6 +106,28 @@ func (a *app) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// limitInFlight lets n requests be worked on at once. Long-lived answers
+// (the air console stream, exports, assets) do not take a place: they
+// would hold it for minutes.
+func (a *app) limitInFlight(n int) echo.MiddlewareFunc {
+	slots := make(chan struct{}, n)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			p := c.Request().URL.Path
+			if strings.HasPrefix(p, "/static/") || strings.HasSuffix(p, "/console/stream") || strings.Contains(p, "export") || p == "/healthz" || p == "/metrics" {
+				return next(c)
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-c.Request().Context().Done():
+				return c.Request().Context().Err()
+			}
+			defer func() { <-slots }()
+			return next(c)
+		}
+	}
+}
+
 // language puts the staff member's localizer into the request context.
 func (a *app) language(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

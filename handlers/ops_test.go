@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/navixy-portal/portal/handlers"
+	"github.com/navixy-portal/portal/panelclient/panelsim"
 	"github.com/navixy-portal/portal/portaltest"
 )
 
@@ -110,5 +112,34 @@ func TestOversizedBodyIsRefusedBeforeItIsRead(t *testing.T) {
 	}
 	if n := totalAttempts(env); n != 0 {
 		t.Errorf("%d upstream calls", n)
+	}
+}
+
+// TestInFlightLimitQueuesRequests: pages beyond the limit wait for a place
+// instead of running beside the others, and every one answers.
+func TestInFlightLimitQueuesRequests(t *testing.T) {
+	twoPages := func(limit int) time.Duration {
+		env := portaltest.New(t, portaltest.WithOptions(func(o *handlers.Options) { o.MaxInFlight = limit }))
+		b, b2 := env.NewBrowser(t), env.NewBrowser(t)
+		b.Login("admin", "admin")
+		b2.Login("admin", "admin")
+		env.Sim.SetFault("dealer/get_info", panelsim.Fault{Latency: 300 * time.Millisecond})
+		start := time.Now()
+		done := make(chan int, 2)
+		for _, br := range []*portaltest.Browser{b, b2} {
+			go func() { done <- br.Get("/").Status }()
+		}
+		for range 2 {
+			if st := <-done; st != http.StatusOK {
+				t.Fatalf("limit %d: status %d", limit, st)
+			}
+		}
+		return time.Since(start)
+	}
+	if d := twoPages(1); d < 600*time.Millisecond {
+		t.Errorf("with one place two pages took %s: they ran side by side", d)
+	}
+	if d := twoPages(0); d >= 600*time.Millisecond {
+		t.Errorf("with the default places two pages took %s: they waited for each other", d)
 	}
 }

@@ -57,6 +57,11 @@ type Options struct {
 	// through the portal (GET /settings/images/{type}), fetched from there;
 	// empty shows paths without previews (absolute https URLs still show).
 	BrandingImageURL string
+	// MaxInFlight is how many page requests are worked on at once; the
+	// rest wait their turn (until their browser gives up). A page holds a
+	// rendered buffer and the decoded Panel answer while it works, so this
+	// bounds memory under a burst of staff; 0 means 64.
+	MaxInFlight int
 	// Now is the clock (tests move it).
 	Now func() time.Time
 }
@@ -68,6 +73,9 @@ func New(o Options) *echo.Echo {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = defaultMaxInFlight
 	}
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics(nil)
@@ -89,7 +97,7 @@ func New(o Options) *echo.Echo {
 	e.Server.ReadHeaderTimeout = 10 * time.Second
 	app := &app{o: o}
 	e.HTTPErrorHandler = app.handleError
-	e.Use(app.recoverPanics, app.requestID, app.accessLog, app.securityHeaders, middleware.BodyLimit(maxBody), app.language, app.loadSession, app.csrf)
+	e.Use(app.recoverPanics, app.requestID, app.accessLog, app.securityHeaders, middleware.BodyLimit(maxBody), app.limitInFlight(o.MaxInFlight), app.language, app.loadSession, app.csrf)
 	registerRoutes(e, app)
 	return e
 }
@@ -98,6 +106,10 @@ func New(o Options) *echo.Echo {
 // anti-forgery check reads form fields): the largest upload the portal
 // accepts is 10 MB, plus the multipart envelope.
 const maxBody = "12M"
+
+// defaultMaxInFlight is how many page requests are worked on at once
+// unless Options say otherwise.
+const defaultMaxInFlight = 64
 
 // app is the shared state of the handlers: options and helpers. Section
 // handlers are small structs that hold only the client calls they use.
