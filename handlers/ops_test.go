@@ -143,3 +143,30 @@ func TestInFlightLimitQueuesRequests(t *testing.T) {
 		t.Errorf("with the default places two pages took %s: they waited for each other", d)
 	}
 }
+
+// TestEverySearchFormKeepsTheSortAfterASwap: for every list with a search
+// form, the form carries the list state in a block, and a swapped table
+// (sort header, page link) refreshes that block out of band, so the next
+// search keeps the sort the table shows.
+func TestEverySearchFormKeepsTheSortAfterASwap(t *testing.T) {
+	env := portaltest.New(t)
+	b := env.NewBrowser(t)
+	b.Login("admin", "admin")
+	for _, list := range []struct{ path, sort string }{
+		{"/users", "login"}, {"/trackers", "label"}, {"/plans", "name"}, {"/codes", "code"}, {"/bundles", "imei"}, {"/resellers", "title"},
+	} {
+		full := b.Get(list.path)
+		form := full.Doc.Find("#list-q").Closest("form")
+		block := form.Find("div[id$='-table-state']")
+		if block.Length() != 1 {
+			t.Errorf("%s: the search form has no list-state block", list.path)
+			continue
+		}
+		id, _ := block.Attr("id")
+		part := b.Get(list.path+"?sort="+list.sort+"&dir=desc", portaltest.HTMX...)
+		oob := part.Doc.Find("#" + id)
+		if oob.AttrOr("hx-swap-oob", "") != "true" || oob.Find("input[name=sort][value="+list.sort+"]").Length() != 1 || oob.Find("input[name=dir][value=desc]").Length() != 1 {
+			t.Errorf("%s: the swapped table does not refresh #%s", list.path, id)
+		}
+	}
+}

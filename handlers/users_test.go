@@ -217,7 +217,7 @@ func TestUsersListHTMXGetsTheTableAlone(t *testing.T) {
 	if p.Doc.Find("#users-table").Length() != 1 {
 		t.Fatal("no table in the partial")
 	}
-	state := p.Doc.Find("#users-list-state")
+	state := p.Doc.Find("#users-table-state")
 	if state.AttrOr("hx-swap-oob", "") != "true" || state.Find(`input[name=sort][value=login]`).Length() != 1 {
 		t.Error("the partial does not refresh the search form's sort (out of band)")
 	}

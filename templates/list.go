@@ -3,6 +3,7 @@ package templates
 import (
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // ListState is a list's state as it lives in the URL, so a filtered,
@@ -113,6 +114,10 @@ func (s ListState) HiddenFields(names ...string) [][2]string {
 	}
 	return out
 }
+
+// StateID is the id of the search form's block of list state, derived
+// from the table's target ("#users-table" -> "users-table-state").
+func (s ListState) StateID() string { return strings.TrimPrefix(s.Target, "#") + "-state" }
 
 // Filter returns a filter's value.
 func (s ListState) Filter(name string) string { return s.Filters.Get(name) }
