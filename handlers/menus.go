@@ -104,6 +104,16 @@ func menuLabel(l *i18n.Localizer, title string) string {
 }
 
 // find returns the preset with the id in the URL, or 404.
+// findOwn is find for changes: the platform's own presets cannot be
+// edited or deleted (403).
+func (h *menuHandlers) findOwn(c echo.Context) (panelclient.MenuPresetEntry, error) {
+	p, err := h.find(c)
+	if err == nil && p.Owner != panelclient.PresetOwnerDealer {
+		err = echo.NewHTTPError(http.StatusForbidden)
+	}
+	return p, err
+}
+
 func (h *menuHandlers) find(c echo.Context) (panelclient.MenuPresetEntry, error) {
 	id := positiveInt(c.Param("id"))
 	if id == 0 {
@@ -151,12 +161,9 @@ func (h *menuHandlers) show(c echo.Context) error {
 
 // editForm shows the editor for one of the dealer's presets.
 func (h *menuHandlers) editForm(c echo.Context) error {
-	p, err := h.find(c)
+	p, err := h.findOwn(c)
 	if err != nil {
 		return err
-	}
-	if p.Owner != panelclient.PresetOwnerDealer {
-		return echo.NewHTTPError(http.StatusForbidden)
 	}
 	items, err := h.catalogue(c)
 	if err != nil {
@@ -498,12 +505,9 @@ func (h *menuHandlers) create(c echo.Context) error {
 
 // update saves one of the dealer's presets (user/menu/preset/update).
 func (h *menuHandlers) update(c echo.Context) error {
-	p, err := h.find(c)
+	p, err := h.findOwn(c)
 	if err != nil {
 		return err
-	}
-	if p.Owner != panelclient.PresetOwnerDealer {
-		return echo.NewHTTPError(http.StatusForbidden)
 	}
 	return h.save(c, p.Preset.ID)
 }
@@ -559,12 +563,9 @@ func (h *menuHandlers) save(c echo.Context, id int) error {
 // deleteForm confirms deleting a preset (the page the dialog stands in
 // for without script).
 func (h *menuHandlers) deleteForm(c echo.Context) error {
-	p, err := h.find(c)
+	p, err := h.findOwn(c)
 	if err != nil {
 		return err
-	}
-	if p.Owner != panelclient.PresetOwnerDealer {
-		return echo.NewHTTPError(http.StatusForbidden)
 	}
 	l := i18n.From(c.Request().Context())
 	return h.render(c, http.StatusOK, templates.MenuDeletePage(menuRowOf(l, p)))
@@ -573,12 +574,9 @@ func (h *menuHandlers) deleteForm(c echo.Context) error {
 // deletePreset deletes one of the dealer's presets
 // (user/menu/preset/delete); its users fall back to the default.
 func (h *menuHandlers) deletePreset(c echo.Context) error {
-	p, err := h.find(c)
+	p, err := h.findOwn(c)
 	if err != nil {
 		return err
-	}
-	if p.Owner != panelclient.PresetOwnerDealer {
-		return echo.NewHTTPError(http.StatusForbidden)
 	}
 	err = h.api.DeleteMenuPreset(c.Request().Context(), session(c).Hash, p.Preset.ID)
 	h.audit(c, "menu_preset.delete", p.Preset.ID, err)
