@@ -34,10 +34,16 @@ func parseAnswer(action, hash string, status int, contentType string, data []byt
 	// decode (and so validate) the whole body once: the answer into out on
 	// success, the error envelope otherwise.
 	if topLevelSuccess(body) {
-		if out != nil {
-			if err := json.Unmarshal(body, out); err != nil {
-				return bad(KindMalformed, err)
-			}
+		var err error
+		switch o := out.(type) {
+		case nil:
+		case fastDecoder:
+			err = decodeFast(body, o)
+		default:
+			err = json.Unmarshal(body, out)
+		}
+		if err != nil {
+			return bad(KindMalformed, err)
 		}
 		return nil
 	}

@@ -1,0 +1,557 @@
+package panelclient
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The portal decodes a user/list answer on every users page, and with
+// encoding/json that was half of its own work per page (reflection, a
+// validation pass before the decoding pass, one allocation per string).
+// The shapes on that path decode through jsonReader instead: one forward
+// pass that validates what it reads the way encoding/json does, and keeps
+// strings as substrings of a single copy of the answer. A 50-user page costs
+// a few allocations instead of hundreds. Everything else still goes
+// through encoding/json; FuzzFastDecodeMatchesEncodingJSON holds the two to
+// the same results.
+
+// fastDecoder is an answer shape with a hand-written decoder. decodeFrom
+// reads one JSON value (null included) at the reader's cursor.
+type fastDecoder interface {
+	decodeFrom(r *jsonReader)
+}
+
+// decodeFast decodes the JSON document data into out, like json.Unmarshal:
+// the whole document must be valid JSON with nothing after it.
+func decodeFast(data []byte, out fastDecoder) error {
+	r := jsonReader{data: data, s: string(data)}
+	out.decodeFrom(&r)
+	r.ws()
+	if r.err == nil && r.i < len(r.data) {
+		r.fail("data after the top-level value")
+	}
+	return r.err
+}
+
+// maxJSONDepth is encoding/json's nesting limit.
+const maxJSONDepth = 10000
+
+// jsonReader reads one JSON document from the front. After the first
+// error every method does nothing, so decoders read straight through and
+// the caller checks err once at the end.
+type jsonReader struct {
+	data  []byte
+	s     string // data as one string; unescaped strings are substrings of it
+	i     int
+	depth int
+	err   error
+}
+
+func (r *jsonReader) fail(what string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("invalid JSON at offset %d: %s", r.i, what)
+	}
+}
+
+func (r *jsonReader) ws() {
+	for r.i < len(r.data) {
+		switch r.data[r.i] {
+		case ' ', '\t', '\n', '\r':
+			r.i++
+		default:
+			return
+		}
+	}
+}
+
+// next skips white space and returns the byte at the cursor, 0 at the end.
+func (r *jsonReader) next() byte {
+	r.ws()
+	if r.err != nil || r.i >= len(r.data) {
+		if r.err == nil {
+			r.fail("unexpected end")
+		}
+		return 0
+	}
+	return r.data[r.i]
+}
+
+// literal consumes word ("null", "true", "false") at the cursor.
+func (r *jsonReader) literal(word string) {
+	if !strings.HasPrefix(r.s[r.i:], word) {
+		r.fail("invalid literal")
+		return
+	}
+	r.i += len(word)
+}
+
+// null consumes a null at the cursor and reports whether there was one.
+func (r *jsonReader) null() bool {
+	if r.next() != 'n' {
+		return false
+	}
+	r.literal("null")
+	return true
+}
+
+func (r *jsonReader) enter() bool {
+	r.depth++
+	if r.depth > maxJSONDepth {
+		r.fail("nested too deeply")
+		return false
+	}
+	return true
+}
+
+// object reads an object, calling member for each key with the cursor on
+// its value; member must read exactly one value. A null is read as nothing.
+func (r *jsonReader) object(member func(key string)) {
+	switch r.next() {
+	case 'n':
+		r.literal("null")
+		return
+	case '{':
+	default:
+		r.fail("expected an object")
+		return
+	}
+	if !r.enter() {
+		return
+	}
+	defer func() { r.depth-- }()
+	r.i++
+	if r.next() == '}' {
+		r.i++
+		return
+	}
+	for r.err == nil {
+		if r.next() != '"' {
+			r.fail("expected a member name")
+			return
+		}
+		key := r.str()
+		if r.next() != ':' {
+			r.fail("expected ':'")
+			return
+		}
+		r.i++
+		member(key)
+		switch r.next() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return
+		default:
+			r.fail("expected ',' or '}'")
+		}
+	}
+}
+
+// array reads an array, calling elem with the cursor on each element;
+// elem must read exactly one value. It reports whether the value was an
+// array (false for null and on error).
+func (r *jsonReader) array(elem func()) bool {
+	switch r.next() {
+	case 'n':
+		r.literal("null")
+		return false
+	case '[':
+	default:
+		r.fail("expected an array")
+		return false
+	}
+	if !r.enter() {
+		return false
+	}
+	defer func() { r.depth-- }()
+	r.i++
+	if r.next() == ']' {
+		r.i++
+		return true
+	}
+	for r.err == nil {
+		elem()
+		switch r.next() {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			return true
+		default:
+			r.fail("expected ',' or ']'")
+		}
+	}
+	return false
+}
+
+// str reads the string at the cursor (which is on its opening quote). A
+// string without escapes that is valid UTF-8 is a substring of r.s; any
+// other goes through encoding/json, which also checks the escapes and
+// replaces invalid UTF-8 the way every other answer is read.
+func (r *jsonReader) str() string {
+	start := r.i + 1
+	end := bytes.IndexByte(r.data[start:], '"')
+	if end < 0 {
+		r.i = len(r.data)
+		r.fail("unterminated string")
+		return ""
+	}
+	end += start
+	seg := r.data[start:end]
+	if bytes.IndexByte(seg, '\\') >= 0 {
+		return r.escaped(start - 1)
+	}
+	ascii := true
+	for _, c := range seg {
+		if c < 0x20 {
+			r.i = start
+			r.fail("control character in a string")
+			return ""
+		}
+		if c >= utf8.RuneSelf {
+			ascii = false
+		}
+	}
+	r.i = end + 1
+	s := r.s[start:end]
+	if !ascii && !utf8.ValidString(s) {
+		return r.unquote(start-1, end+1)
+	}
+	return s
+}
+
+// escaped finds the end of the string token starting at quote, which has
+// a backslash in it, and unquotes it.
+func (r *jsonReader) escaped(quote int) string {
+	for j := quote + 1; j < len(r.data); j++ {
+		switch r.data[j] {
+		case '\\':
+			j++
+		case '"':
+			return r.unquote(quote, j+1)
+		}
+	}
+	r.i = len(r.data)
+	r.fail("unterminated string")
+	return ""
+}
+
+func (r *jsonReader) unquote(from, to int) string {
+	var s string
+	if err := json.Unmarshal(r.data[from:to], &s); err != nil {
+		r.i = from
+		r.fail("bad string")
+		return ""
+	}
+	r.i = to
+	return s
+}
+
+// number reads a number token at the cursor, checking JSON's grammar.
+func (r *jsonReader) number() string {
+	d, start := r.data, r.i
+	j := start
+	digits := func() bool {
+		k := j
+		for j < len(d) && d[j] >= '0' && d[j] <= '9' {
+			j++
+		}
+		return j > k
+	}
+	if j < len(d) && d[j] == '-' {
+		j++
+	}
+	switch {
+	case j < len(d) && d[j] == '0':
+		j++
+	case !digits():
+		r.fail("bad number")
+		return ""
+	}
+	if j < len(d) && d[j] == '.' {
+		j++
+		if !digits() {
+			r.fail("bad number")
+			return ""
+		}
+	}
+	if j < len(d) && (d[j] == 'e' || d[j] == 'E') {
+		j++
+		if j < len(d) && (d[j] == '+' || d[j] == '-') {
+			j++
+		}
+		if !digits() {
+			r.fail("bad number")
+			return ""
+		}
+	}
+	r.i = j
+	return r.s[start:j]
+}
+
+// The typed readers below leave their destination alone on null, like
+// encoding/json, and fail on a value of another type.
+
+func (r *jsonReader) readString(dst *string) {
+	switch r.next() {
+	case '"':
+		*dst = r.str()
+	case 'n':
+		r.literal("null")
+	default:
+		r.fail("expected a string")
+	}
+}
+
+func (r *jsonReader) readInt(dst *int) {
+	switch c := r.next(); {
+	case c == '-' || (c >= '0' && c <= '9'):
+		n, err := strconv.ParseInt(r.number(), 10, 64)
+		if err != nil {
+			r.fail("expected an integer")
+			return
+		}
+		*dst = int(n)
+	case c == 'n':
+		r.literal("null")
+	default:
+		r.fail("expected a number")
+	}
+}
+
+// readIntPtr sets *dst to nil on null.
+func (r *jsonReader) readIntPtr(dst **int) {
+	if r.null() {
+		*dst = nil
+		return
+	}
+	if r.err != nil {
+		return
+	}
+	if *dst == nil {
+		*dst = new(int)
+	}
+	r.readInt(*dst)
+}
+
+func (r *jsonReader) readFloat(dst *float64) {
+	switch c := r.next(); {
+	case c == '-' || (c >= '0' && c <= '9'):
+		f, err := strconv.ParseFloat(r.number(), 64)
+		if err != nil {
+			r.fail("number out of range")
+			return
+		}
+		*dst = f
+	case c == 'n':
+		r.literal("null")
+	default:
+		r.fail("expected a number")
+	}
+}
+
+func (r *jsonReader) readBool(dst *bool) {
+	switch r.next() {
+	case 't':
+		r.literal("true")
+		*dst = true
+	case 'f':
+		r.literal("false")
+		*dst = false
+	case 'n':
+		r.literal("null")
+	default:
+		r.fail("expected true or false")
+	}
+}
+
+// skip reads and checks any one value.
+func (r *jsonReader) skip() {
+	switch c := r.next(); {
+	case c == '{':
+		r.object(func(string) { r.skip() })
+	case c == '[':
+		r.array(r.skip)
+	case c == '"':
+		r.str()
+	case c == 't':
+		r.literal("true")
+	case c == 'f':
+		r.literal("false")
+	case c == 'n':
+		r.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		r.number()
+	default:
+		r.fail("expected a value")
+	}
+}
+
+// foldedKey finds the member name a key stands for when it is not spelled
+// exactly: encoding/json matches names case-insensitively, and so do the
+// hand-written decoders.
+func foldedKey(key string, names []string) (string, bool) {
+	for _, n := range names {
+		if strings.EqualFold(key, n) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// jsonNames lists the JSON member names of a struct type's fields.
+func jsonNames(t reflect.Type) []string {
+	var names []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// decodeMember reads the value of key into one of the fields of a shape;
+// set reports false for a key it does not know, which is then matched
+// case-insensitively against names or skipped.
+func (r *jsonReader) decodeMember(key string, names []string, set func(key string) bool) {
+	if set(key) {
+		return
+	}
+	if k, ok := foldedKey(key, names); ok && set(k) {
+		return
+	}
+	r.skip()
+}
+
+// userNames are the member names of a User.
+var userNames = jsonNames(reflect.TypeFor[User]())
+
+func (u *User) decodeFrom(r *jsonReader) {
+	r.object(func(key string) { r.decodeMember(key, userNames, func(k string) bool { return u.set(r, k) }) })
+}
+
+// set reads the member k of a user, reporting false for a name it does
+// not know. TestUserFastDecoderKnowsEveryField keeps it in step with the
+// struct.
+func (u *User) set(r *jsonReader, k string) bool {
+	switch k {
+	case "id":
+		r.readInt(&u.ID)
+	case "dealer_id":
+		r.readInt(&u.DealerID)
+	case "login":
+		r.readString(&u.Login)
+	case "activated":
+		r.readBool(&u.Activated)
+	case "verified":
+		r.readBool(&u.Verified)
+	case "phone_verified":
+		r.readBool(&u.PhoneVerified)
+	case "legal_type":
+		r.readString(&u.LegalType)
+	case "first_name":
+		r.readString(&u.FirstName)
+	case "middle_name":
+		r.readString(&u.MiddleName)
+	case "last_name":
+		r.readString(&u.LastName)
+	case "legal_name":
+		r.readString(&u.LegalName)
+	case "phone":
+		r.readString(&u.Phone)
+	case "post_country":
+		r.readString(&u.PostCountry)
+	case "post_index":
+		r.readString(&u.PostIndex)
+	case "post_region":
+		r.readString(&u.PostRegion)
+	case "post_city":
+		r.readString(&u.PostCity)
+	case "post_street_address":
+		r.readString(&u.PostStreetAddress)
+	case "registered_country":
+		r.readString(&u.RegisteredCountry)
+	case "registered_index":
+		r.readString(&u.RegisteredIndex)
+	case "registered_region":
+		r.readString(&u.RegisteredRegion)
+	case "registered_city":
+		r.readString(&u.RegisteredCity)
+	case "registered_street_address":
+		r.readString(&u.RegisteredStreetAddress)
+	case "state_reg_num":
+		r.readString(&u.StateRegNum)
+	case "tin":
+		r.readString(&u.TIN)
+	case "okpo_code":
+		r.readString(&u.OKPOCode)
+	case "iec":
+		r.readString(&u.IEC)
+	case "balance":
+		r.readFloat(&u.Balance)
+	case "bonus":
+		r.readFloat(&u.Bonus)
+	case "creation_date":
+		r.readString(&u.CreationDate)
+	case "trackers_count":
+		r.readInt(&u.TrackersCount)
+	case "comment":
+		r.readString(&u.Comment)
+	case "menu_preset_id":
+		r.readIntPtr(&u.MenuPresetID)
+	case "mfa_allowed":
+		r.readBool(&u.MFAAllowed)
+	default:
+		return false
+	}
+	return true
+}
+
+// userListNames are the member names of a UserList.
+var userListNames = jsonNames(reflect.TypeFor[UserList]())
+
+func (l *UserList) decodeFrom(r *jsonReader) {
+	r.object(func(key string) {
+		r.decodeMember(key, userListNames, func(k string) bool {
+			switch k {
+			case "list":
+				l.readUsers(r)
+			case "count":
+				r.readInt(&l.Count)
+			default:
+				return false
+			}
+			return true
+		})
+	})
+}
+
+// readUsers reads the list the way encoding/json fills a slice: null
+// empties it, elements decode over what the backing array already holds.
+func (l *UserList) readUsers(r *jsonReader) {
+	list := l.List[:0]
+	isArray := r.array(func() {
+		if len(list) < cap(list) {
+			list = list[:len(list)+1]
+		} else {
+			list = append(list, User{})
+		}
+		list[len(list)-1].decodeFrom(r)
+	})
+	switch {
+	case r.err != nil:
+	case !isArray:
+		l.List = nil
+	case list == nil:
+		l.List = []User{}
+	default:
+		l.List = list
+	}
+}

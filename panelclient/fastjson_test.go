@@ -1,0 +1,205 @@
+package panelclient
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/navixy-portal/portal/panelclient/panelsim"
+)
+
+// fastDecodeSeeds are user/list answers and near misses: escapes, invalid
+// UTF-8, nulls, duplicate and differently cased names, numbers at the edges
+// of their types, and broken documents.
+var fastDecodeSeeds = []string{
+	`{"success":true,"list":[],"count":0}`,
+	`{"success":true,"list":null,"count":3}`,
+	`{"success":true,"list":[{"id":1,"login":"a@b.c","balance":1.5,"menu_preset_id":null},null],"count":2}`,
+	`{"success":true,"list":[{"id":2,"menu_preset_id":4,"MENU_PRESET_ID":null}],"count":1}`,
+	`{"list":[{"ID":7,"Login":"x","LOGIN":"y","first_name":"\u003cb\u003e","last_name":"Ünïcödé ✓"}],"count":1}`,
+	`{"list":[{"login":"tab\tquote\" back\\ slash\/ \ud83d\ude00 \u00e9"}]}`,
+	"{\"list\":[{\"login\":\"bad \xff utf8\"}]}",
+	"{\"list\":[{\"login\":\"control \x01 char\"}]}",
+	`{"list":[{"login":"lone \ud800 surrogate"}]}`,
+	`{"list":[{"id":1.0}]}`,
+	`{"list":[{"id":1e3}]}`,
+	`{"list":[{"id":-0,"balance":-0.0e-0,"bonus":1E+308}]}`,
+	`{"list":[{"balance":1e400}]}`,
+	`{"list":[{"id":9223372036854775807}]}`,
+	`{"list":[{"id":9223372036854775808}]}`,
+	`{"list":[{"id":"1"}]}`,
+	`{"list":[{"activated":1}]}`,
+	`{"list":[{"activated":true,"verified":false,"mfa_allowed":null}]}`,
+	`{"list":[{"login":"a"}],"list":[{"id":5}]}`,
+	`{"list":[{"login":"a"},{"login":"b"}],"list":[{"id":5}]}`,
+	`{"list":[{"extra":{"deep":[1,2,{"x":[true,false,null,"s"]}]},"id":3}]}`,
+	`{"list":[{"extra":[01]}]}`,
+	`{"list":[{"extra":-}]}`,
+	`{"list":[{"extra":.5}]}`,
+	`{"list":[{"extra":1.}]}`,
+	`{"list":[{"extra":tru}]}`,
+	`{"list":[{"extra":nulll}]}`,
+	`{"list":[{"id":1,}]}`,
+	`{"list":[{"id":1}],}`,
+	`{"list":[{"id":1}]} x`,
+	`{"list":[{"id":1}]}   `,
+	`{"list":[{"id":1}]`,
+	`{"list":[{"id" 1}]}`,
+	`{"list":[{"id":1}{"id":2}]}`,
+	`{"list":{"id":1}}`,
+	`{"list":[{"login":"unterminated}]}`,
+	`{"list":[{"login":"bad escape \x"}]}`,
+	`{"count":"many"}`,
+	`{"count":null,"list":[]}`,
+	` {"ſuccess":true, "Count" : 4 , "list" : [ { "iD" : 1 } ] } `,
+	`null`,
+	`{}`,
+	`{"list":[[]]}`,
+	`{"list":[{"menu_preset_id":"3"}]}`,
+}
+
+// decodeBoth decodes doc into a UserList with encoding/json and with the
+// hand-written decoder.
+func decodeBoth(doc []byte) (want, got UserList, wantErr, gotErr error) {
+	wantErr = json.Unmarshal(doc, &want)
+	gotErr = decodeFast(doc, &got)
+	return
+}
+
+func TestFastDecodeMatchesEncodingJSON(t *testing.T) {
+	for _, doc := range fastDecodeSeeds {
+		want, got, wantErr, gotErr := decodeBoth([]byte(doc))
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Errorf("%s:\nencoding/json error: %v\nfast decoder error:  %v", doc, wantErr, gotErr)
+			continue
+		}
+		if wantErr == nil && !reflect.DeepEqual(want, got) {
+			t.Errorf("%s:\nencoding/json: %+v\nfast decoder:  %+v", doc, want, got)
+		}
+	}
+}
+
+func FuzzFastDecodeMatchesEncodingJSON(f *testing.F) {
+	for _, doc := range fastDecodeSeeds {
+		f.Add([]byte(doc))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		want, got, wantErr, gotErr := decodeBoth(doc)
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Fatalf("%q:\nencoding/json error: %v\nfast decoder error:  %v", doc, wantErr, gotErr)
+		}
+		if wantErr == nil && !reflect.DeepEqual(want, got) {
+			t.Fatalf("%q:\nencoding/json: %+v\nfast decoder:  %+v", doc, want, got)
+		}
+	})
+}
+
+// TestUserFastDecoderKnowsEveryField sets every member of a User, one at a
+// time, so a field added to the struct but not to User.set fails here.
+func TestUserFastDecoderKnowsEveryField(t *testing.T) {
+	typ := reflect.TypeFor[User]()
+	if len(userNames) != typ.NumField() {
+		t.Fatalf("User has %d fields, %d with JSON names", typ.NumField(), len(userNames))
+	}
+	for f := range typ.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		var value string
+		switch k := f.Type.Kind(); {
+		case k == reflect.String:
+			value = `"set"`
+		case k == reflect.Int, k == reflect.Pointer && f.Type.Elem().Kind() == reflect.Int:
+			value = `42`
+		case k == reflect.Float64:
+			value = `12.5`
+		case k == reflect.Bool:
+			value = `true`
+		default:
+			t.Fatalf("field %s: kind %s has no case here nor in User.set", f.Name, k)
+		}
+		doc := `{"list":[{"` + name + `":` + value + `}],"count":1}`
+		want, got, wantErr, gotErr := decodeBoth([]byte(doc))
+		if wantErr != nil || gotErr != nil {
+			t.Fatalf("%s: %v / %v", doc, wantErr, gotErr)
+		}
+		if reflect.ValueOf(got.List[0]).FieldByName(f.Name).IsZero() {
+			t.Errorf("the fast decoder ignores %q", name)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Errorf("%s: %+v, want %+v", doc, got, want)
+		}
+	}
+}
+
+// TestFastDecodeKeepsNoReferenceToTheBuffer: answers are read into pooled
+// buffers, so decoded strings must not point into them.
+func TestFastDecodeKeepsNoReferenceToTheBuffer(t *testing.T) {
+	buf := []byte(`{"list":[{"login":"first","last_name":"Ünïcödé"}],"count":1}`)
+	var l UserList
+	if err := decodeFast(buf, &l); err != nil {
+		t.Fatal(err)
+	}
+	for i := range buf {
+		buf[i] = 'x'
+	}
+	if l.List[0].Login != "first" || l.List[0].LastName != "Ünïcödé" {
+		t.Fatalf("decoded strings changed with the buffer: %+v", l.List[0])
+	}
+}
+
+// userListAnswer is a 50-user user/list answer of the emulator's seed,
+// hostile records included.
+func userListAnswer(b *testing.B) []byte {
+	sim := panelsim.New(panelsim.WithSeed(panelsim.SeedConfig{Users: 200, Trackers: 300}))
+	srv := httptest.NewServer(sim)
+	b.Cleanup(srv.Close)
+	c, err := New(srv.URL + "/v2/panel")
+	if err != nil {
+		b.Fatal(err)
+	}
+	auth, err := c.Auth(b.Context(), "admin", "admin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := strings.NewReader(`{"hash":"` + auth.Hash + `","limit":50}`)
+	resp, err := http.Post(srv.URL+"/v2/panel/user/list", "application/json", body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil || !bytes.Contains(data, []byte(`"success":true`)) {
+		b.Fatalf("user/list: %v %.200s", err, data)
+	}
+	return data
+}
+
+// BenchmarkUserListDecode compares encoding/json with the hand-written
+// decoder on the same answer.
+func BenchmarkUserListDecode(b *testing.B) {
+	data := userListAnswer(b)
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			var out UserList
+			if err := json.Unmarshal(data, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			var out UserList
+			if err := decodeFast(data, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
