@@ -2,13 +2,14 @@ package handlers
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
+	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 
 	"github.com/navixy-portal/portal/auth"
@@ -40,15 +41,33 @@ func (a *app) render(c echo.Context, status int, comp templ.Component) error {
 	return writeCompressed(c, status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
 }
 
-// gzipWriters and zipBufs are reused across requests. A writer is taken
-// only for the moment a rendered page is compressed, never while a handler
-// waits on the Panel API, so memory does not grow with requests in flight.
-// BestSpeed: a 50-row table compresses about 6:1 at a fraction of the CPU
-// the default level costs.
+// Compression. A gzip writer holds about 0.8 MB of tables, so the portal
+// keeps a fixed set of them, one per CPU, made once and never given back
+// to the garbage collector: compressing is pure CPU work, more writers than
+// CPUs would only hold more memory, and a sync.Pool would drop them at
+// every collection and allocate them again. A writer is taken only for the
+// moment a rendered page is compressed, never while a handler waits on the
+// Panel API. Level 1 of klauspost/compress compresses a 50-row table about
+// 5:1 at twice the speed of the standard library's fastest level.
 var (
-	gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
+	gzipWriters = newWriterSet(runtime.GOMAXPROCS(0))
 	zipBufs     = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 )
+
+// writerSet is a fixed number of gzip writers; take waits for a free one.
+type writerSet chan *gzip.Writer
+
+func newWriterSet(n int) writerSet {
+	set := make(writerSet, max(n, 1))
+	for range cap(set) {
+		w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+		set <- w
+	}
+	return set
+}
+
+func (s writerSet) take() *gzip.Writer  { return <-s }
+func (s writerSet) give(w *gzip.Writer) { s <- w }
 
 // minGzip is the size below which compressing costs more than it saves.
 const minGzip = 1024
@@ -66,13 +85,14 @@ func writeCompressed(c echo.Context, status int, ctype string, body []byte) erro
 			zipBufs.Put(out)
 		}
 	}()
-	zw := gzipWriters.Get().(*gzip.Writer)
+	zw := gzipWriters.take()
 	zw.Reset(out)
 	_, err := zw.Write(body)
 	if cerr := zw.Close(); err == nil {
 		err = cerr
 	}
-	gzipWriters.Put(zw)
+	zw.Reset(io.Discard) // let go of out before another request takes the writer
+	gzipWriters.give(zw)
 	if err != nil {
 		return c.Blob(status, ctype, body)
 	}
