@@ -7,6 +7,7 @@
 package i18n
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -110,14 +111,17 @@ func Has(key string) bool { _, ok := en[key]; return ok }
 func Keys() (english, russian map[string]string) { return en, ru }
 
 // Date formats a calendar date.
-func (l *Localizer) Date(t time.Time) string {
+func (l *Localizer) Date(t time.Time) string { return string(l.AppendDate(nil, t)) }
+
+// AppendDate appends Date(t) to dst.
+func (l *Localizer) AppendDate(dst []byte, t time.Time) []byte {
 	if t.IsZero() {
-		return "—"
+		return append(dst, "—"...)
 	}
 	if l.Lang == RU {
-		return t.Format("02.01.2006")
+		return t.AppendFormat(dst, "02.01.2006")
 	}
-	return t.Format("2006-01-02")
+	return t.AppendFormat(dst, "2006-01-02")
 }
 
 // DateTime formats a moment to the minute.
@@ -132,27 +136,42 @@ func (l *Localizer) DateTime(t time.Time) string {
 }
 
 // Int formats a whole number with the language's digit grouping.
-func (l *Localizer) Int(n int64) string {
-	return group(strconv.FormatInt(n, 10), l.sep())
+func (l *Localizer) Int(n int64) string { return string(l.AppendInt(nil, n)) }
+
+// AppendInt appends Int(n) to dst.
+func (l *Localizer) AppendInt(dst []byte, n int64) []byte {
+	var tmp [24]byte
+	digits := strconv.AppendInt(tmp[:0], n, 10)
+	if digits[0] == '-' {
+		dst, digits = append(dst, "−"...), digits[1:]
+	}
+	return l.appendGrouped(dst, digits)
 }
 
 // Number formats n with exactly decimals digits after the separator.
 func (l *Localizer) Number(n float64, decimals int) string {
-	neg := n < 0
-	s := strconv.FormatFloat(math.Abs(n), 'f', decimals, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	out := group(whole, l.sep())
+	return string(l.AppendNumber(nil, n, decimals))
+}
+
+// AppendNumber appends Number(n, decimals) to dst. A negative number that
+// rounds to zero shows no minus sign.
+func (l *Localizer) AppendNumber(dst []byte, n float64, decimals int) []byte {
+	var tmp [40]byte
+	s := strconv.AppendFloat(tmp[:0], math.Abs(n), 'f', decimals, 64)
+	whole, frac, _ := bytes.Cut(s, []byte{'.'})
+	if n < 0 && len(bytes.Trim(s, "0.")) > 0 {
+		dst = append(dst, "−"...)
+	}
+	dst = l.appendGrouped(dst, whole)
 	if decimals > 0 {
-		dec := "."
 		if l.Lang == RU {
-			dec = ","
+			dst = append(dst, ',')
+		} else {
+			dst = append(dst, '.')
 		}
-		out += dec + frac
+		dst = append(dst, frac...)
 	}
-	if neg && strings.Trim(s, "0.") != "" {
-		out = "−" + out
-	}
-	return out
+	return dst
 }
 
 // Money formats an amount with two decimals and the currency code.
@@ -171,20 +190,16 @@ func (l *Localizer) sep() string {
 	return ","
 }
 
-func group(digits, sep string) string {
-	neg := strings.HasPrefix(digits, "-")
-	digits = strings.TrimPrefix(digits, "-")
-	var b strings.Builder
-	for i, r := range digits {
+// appendGrouped appends ASCII digits in groups of three.
+func (l *Localizer) appendGrouped(dst, digits []byte) []byte {
+	sep := l.sep()
+	for i, c := range digits {
 		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
+			dst = append(dst, sep...)
 		}
-		b.WriteRune(r)
+		dst = append(dst, c)
 	}
-	if neg {
-		return "−" + b.String()
-	}
-	return b.String()
+	return dst
 }
 
 type ctxKey struct{}

@@ -1,0 +1,175 @@
+package templates
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/navixy-portal/portal/i18n"
+)
+
+// renderRows renders user rows inside a table, as the list does, and
+// parses the result the way a browser would.
+func renderRows(t *testing.T, lang i18n.Lang, rows []UserRow) *goquery.Document {
+	t.Helper()
+	ctx := i18n.WithLocalizer(context.Background(), i18n.For(lang))
+	var buf bytes.Buffer
+	buf.WriteString("<table><tbody>")
+	if err := userRows(rows).Render(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	buf.WriteString("</tbody></table>")
+	doc, err := goquery.NewDocumentFromReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestUserRowsShowEveryValueAsText(t *testing.T) {
+	hostile := `<script>alert("x")</script> & 'quoted' "name"`
+	long := strings.Repeat("Щ", userClipLen+5)
+	rows := []UserRow{
+		{ID: 7, Name: hostile, Activated: true, Verified: true, Balance: -1234.5, Bonus: 0.1234,
+			Trackers: 12345, Login: `o'brien+<b>@x.example`, Phone: `+1 "555"`, City: "A&B",
+			Created: time.Date(2026, 3, 7, 14, 5, 0, 0, time.UTC)},
+		{ID: 8, Name: long, Activated: false, City: long},
+		{ID: 9, Name: "Ann", Activated: true, Verified: false},
+	}
+	doc := renderRows(t, i18n.EN, rows)
+	if n := doc.Find("script").Length(); n != 0 {
+		t.Fatalf("a value became markup: %d script elements", n)
+	}
+	tr := doc.Find(`tr[data-testid="user-row"]`)
+	if tr.Length() != 3 {
+		t.Fatalf("%d rows, want 3", tr.Length())
+	}
+	first := tr.Eq(0)
+	cells := first.Find("td")
+	want := []string{"7", hostile, "−1,234.50", "0.1234", "12,345", `o'brien+<b>@x.example`, `+1 "555"`, "A&B", "2026-03-07"}
+	if cells.Length() != len(want) {
+		t.Fatalf("%d cells, want %d", cells.Length(), len(want))
+	}
+	for i, w := range want {
+		if got := strings.TrimSpace(cells.Eq(i).Text()); got != w {
+			t.Errorf("cell %d = %q, want %q", i, got, w)
+		}
+	}
+	if id, _ := first.Attr("data-user-id"); id != "7" {
+		t.Errorf("data-user-id = %q", id)
+	}
+	for _, sel := range []string{`a[data-testid="user-id"]`, `a[data-testid="user-name"]`} {
+		if href, _ := first.Find(sel).Attr("href"); href != "/users/7" {
+			t.Errorf("%s href = %q", sel, href)
+		}
+	}
+	if _, has := first.Find(`a[data-testid="user-name"]`).Attr("title"); has {
+		t.Error("a short name has a title")
+	}
+	if c, _ := first.Find(`[data-testid="user-balance"]`).Attr("class"); c != "num neg" {
+		t.Errorf("negative balance class = %q", c)
+	}
+	if first.Find(".badge").Length() != 0 {
+		t.Error("an active, verified user has a badge")
+	}
+
+	second := tr.Eq(1)
+	name := second.Find(`a[data-testid="user-name"]`)
+	if title, _ := name.Attr("title"); title != long {
+		t.Errorf("a clipped name's title is %q", title)
+	}
+	if got := []rune(name.Text()); len(got) != userClipLen || got[len(got)-1] != '…' {
+		t.Errorf("clipped name %q: %d runes", string(got), len(got))
+	}
+	if second.Find(`[data-testid="badge-inactive"]`).Length() != 1 {
+		t.Error("an inactive user has no inactive badge")
+	}
+	if got := second.Find("td").Eq(8).Text(); got != "—" {
+		t.Errorf("no creation date shows %q", got)
+	}
+	if tr.Eq(2).Find(`[data-testid="badge-unverified"]`).Length() != 1 {
+		t.Error("an unverified user has no unverified badge")
+	}
+
+	ru := renderRows(t, i18n.RU, rows[:1]).Find("td")
+	if got := ru.Eq(2).Text(); got != "−1\u00a0234,50" {
+		t.Errorf("Russian balance %q", got)
+	}
+	if got := ru.Eq(8).Text(); got != "07.03.2026" {
+		t.Errorf("Russian date %q", got)
+	}
+}
+
+// referenceURL is the list state's URL built the plain way, through
+// url.Values, which ListState.URL must match.
+func referenceURL(s ListState) string {
+	v := url.Values{}
+	for k, vals := range s.Filters {
+		for _, x := range vals {
+			if x != "" {
+				v.Add(k, x)
+			}
+		}
+	}
+	if s.Q != "" {
+		v.Set("q", s.Q)
+	}
+	if s.Sort != "" {
+		v.Set("sort", s.Sort)
+		if s.Desc {
+			v.Set("dir", "desc")
+		}
+	}
+	if s.Page > 1 {
+		v.Set("page", strconv.Itoa(s.Page))
+	}
+	if s.PerPage != 0 && s.PerPage != DefaultPerPage {
+		v.Set("per_page", strconv.Itoa(s.PerPage))
+	}
+	if q := v.Encode(); q != "" {
+		return s.Path + "?" + q
+	}
+	return s.Path
+}
+
+func TestListStateURLMatchesURLValues(t *testing.T) {
+	states := []ListState{
+		{Path: "/users"},
+		{Path: "/users", Page: 1, PerPage: DefaultPerPage},
+		{Path: "/users", Q: "a b&c=d/é", Sort: "login", Desc: true, Page: 3, PerPage: 50},
+		{Path: "/trackers", Filters: url.Values{"clones": {"only"}, "status": {"", "active", "blocked"}, "zz": {"1"}, "aa": {"x y"}}},
+		{Path: "/trackers", Q: "imei", Filters: url.Values{"q": {"filter's own q"}, "page": {"9"}, "dir": {"asc"}}, Sort: "label", Page: 2},
+		{Path: "/trackers", Filters: url.Values{"q": {"kept when the state has no q"}, "sort": {"kept"}}},
+		{Path: "/codes", Filters: url.Values{"per_page": {"7"}}, PerPage: 100},
+	}
+	for _, s := range states {
+		if got, want := s.URL(), referenceURL(s); got != want {
+			t.Errorf("%+v:\n got %s\nwant %s", s, got, want)
+		}
+		for _, p := range []int{1, 2, 40} {
+			if got, want := s.PageURL(p), referenceURL(ListState{Path: s.Path, Q: s.Q, Sort: s.Sort, Desc: s.Desc, Page: p, PerPage: s.PerPage, Filters: s.Filters}); got != want {
+				t.Errorf("page %d of %+v:\n got %s\nwant %s", p, s, got, want)
+			}
+		}
+	}
+}
+
+func TestHiddenFieldsLeaveOutThePageAndTheFormsOwnFields(t *testing.T) {
+	s := ListState{Path: "/users", Q: "smith", Sort: "login", Page: 4, PerPage: 50, Filters: url.Values{"active": {"1"}}}
+	got := s.HiddenFields("q")
+	want := [][2]string{{"active", "1"}, {"per_page", "50"}, {"sort", "login"}}
+	if len(got) != len(want) {
+		t.Fatalf("%v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("%v, want %v", got, want)
+		}
+	}
+}
