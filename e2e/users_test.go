@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,13 +13,17 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/navixy-portal/portal/panelclient/panelsim"
 	"github.com/navixy-portal/portal/portaltest"
 )
 
-// usersWait waits until a JavaScript expression is true in the page.
+// usersWait waits until a JavaScript expression is true in the page and
+// htmx is done with its requests and swaps: a click on content htmx has not
+// processed yet would follow the plain link and reload the whole page.
 func usersWait(tb *tab, expr string) {
 	tb.t.Helper()
-	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	idle := `(` + expr + `) && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`
+	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](idle, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		tb.t.Fatalf("waiting for %s: %v (at %s)", expr, err, tb.location())
 	}
 }
@@ -247,5 +252,32 @@ func TestBrowserUsersHostileNamesAreText(t *testing.T) {
 		t.Errorf("user 10's comment shows as %q", got)
 	}
 	tb.do(chromedp.Navigate(env.URL+"/users/10/edit"), chromedp.WaitVisible(sel("user-form")))
+	tb.noDialogs()
+}
+
+// TestBrowserUpstreamFailureDuringSearchIsShown: when the Panel API fails
+// while the list is searched, the reason appears in the page's notice
+// area and the table and the typed search stay as they were.
+func TestBrowserUpstreamFailureDuringSearchIsShown(t *testing.T) {
+	env := portaltest.New(t)
+	tb := newTab(t, env)
+	tb.login("admin", "admin")
+	tb.do(
+		chromedp.Click(sel("nav-users")),
+		chromedp.WaitVisible(sel("users-table")),
+	)
+	before := usersRowCount(tb)
+	env.Sim.SetFault("user/list", panelsim.Fault{Status: http.StatusBadGateway, Body: "<html>bad gateway</html>"})
+	tb.do(chromedp.SendKeys(sel("list-search"), "smith"))
+	usersWait(tb, `!!document.querySelector('[data-testid="flash"] [data-testid="error"]')`)
+	if got := tb.text(sel("flash")); !strings.Contains(got, "Panel API") {
+		t.Errorf("notice says %q", got)
+	}
+	if n := usersRowCount(tb); n != before {
+		t.Errorf("the table changed: %d rows, had %d", n, before)
+	}
+	if typed, _ := chromedp.Run(tb.ctx, chromedp.Value(sel("list-search"))); typed != "smith" {
+		t.Errorf("the search field holds %q", typed)
+	}
 	tb.noDialogs()
 }

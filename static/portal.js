@@ -69,14 +69,6 @@
 // ticked; the server refuses the form without it anyway.
 (function () {
   "use strict";
-  // A signed-in page restored from the back/forward cache after signing
-  // out must not show private data: ask the server again, which sends a
-  // signed-out browser to the login page.
-  window.addEventListener("pageshow", function (ev) {
-    if (ev.persisted && document.body && document.body.hasAttribute("data-private")) {
-      window.location.reload();
-    }
-  });
   function syncConfirm(root) {
     (root || document).querySelectorAll("[data-confirm-check]").forEach(function (btn) {
       var form = btn.form;
@@ -107,14 +99,6 @@
 // be paused and cleared. Text is only ever set as text, never as markup.
 (function () {
   "use strict";
-  // A signed-in page restored from the back/forward cache after signing
-  // out must not show private data: ask the server again, which sends a
-  // signed-out browser to the login page.
-  window.addEventListener("pageshow", function (ev) {
-    if (ev.persisted && document.body && document.body.hasAttribute("data-private")) {
-      window.location.reload();
-    }
-  });
   var MAX_LINES = 2000;
   function start(log) {
     if (!log || log.getAttribute("data-ready") === "1" || typeof EventSource !== "function") { return; }
