@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/navixy-portal/portal/handlers"
@@ -98,6 +99,53 @@ func TestBrowserTrackersSearchAndSort(t *testing.T) {
 	tb.noDialogs()
 }
 
+// TestBrowserTrackerPageLoadsOwnerAndClones: the tracker page shows the
+// tracker at once and htmx fills in the owner's login and the clones (or a
+// clone's original) right after, without touching the rest of the page.
+func TestBrowserTrackerPageLoadsOwnerAndClones(t *testing.T) {
+	env := trkEnv(t)
+	tb := newTab(t, env)
+	tb.login("admin", "admin")
+	owner, _ := env.Sim.Store().User(1)
+	tb.do(chromedp.Navigate(env.URL+"/trackers/1"), chromedp.WaitVisible(sel("tracker-title")))
+	title, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`document.title`))
+	tb.waitJS(`!!document.querySelector('[data-testid="prop-owner"] [data-testid="owner-login"]')`, 10*time.Second)
+	tb.waitJS(`!!document.querySelector('[data-testid="clones-table"] [data-testid="tracker-row"][data-id="11"]')`, 10*time.Second)
+	if got := tb.text(chromedp.CSS(`[data-testid="prop-owner"] [data-testid="owner-login"]`)); got != "· "+owner.Login {
+		t.Errorf("owner login %q, want %q", got, owner.Login)
+	}
+	if n := tb.count(`[aria-busy="true"], [hx-trigger="load"]`); n != 0 {
+		t.Errorf("%d placeholders left after loading", n)
+	}
+	if n := tb.count(`[data-testid="prop-owner"]`) + tb.count(`[data-testid="tracker-family"]`); n != 2 {
+		t.Errorf("%d owner and family elements after the swaps, want one each", n)
+	}
+	if after, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`document.title`)); after != title {
+		t.Errorf("the fragments changed the page title from %q to %q", title, after)
+	}
+	tb.noDialogs()
+
+	tb.do(chromedp.Navigate(env.URL+"/trackers/11"), chromedp.WaitVisible(sel("tracker-title")))
+	tb.waitJS(`!!document.querySelector('[data-testid="tracker-family"] [data-testid="clone-of"]')`, 10*time.Second)
+	if href, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="clone-of"]').getAttribute('href')`)); href != "/trackers/1" {
+		t.Errorf("clone 11's original: %q", href)
+	}
+
+	// Without script the placeholders stay, and their links lead to the
+	// same information.
+	if _, err := chromedp.Call(tb.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	tb.do(chromedp.Navigate(env.URL+"/trackers/1"), chromedp.WaitVisible(sel("family-link")))
+	if n := tb.count(`[data-testid="clones-table"]`); n != 0 {
+		t.Fatal("the clones loaded with script disabled: the check proves nothing")
+	}
+	tb.do(chromedp.Click(sel("family-link")), chromedp.WaitVisible(sel("clones-table")))
+	if n := tb.count(`[data-testid="clones-table"] [data-testid="tracker-row"][data-id="11"]`); n != 1 {
+		t.Error("the no-script clones page does not list clone 11")
+	}
+}
+
 // TestBrowserTrackerCloneMoveAndPlan: the detail page's dialogs clone a
 // tracker to another user, change its plan, and move it (landing on its
 // new ID).
@@ -117,6 +165,8 @@ func TestBrowserTrackerCloneMoveAndPlan(t *testing.T) {
 		chromedp.Click(sel("clone-submit")),
 	)
 	tb.waitJS(`(document.querySelector('[data-testid="flash"]')||{}).textContent?.includes('Clone #')`, 10*time.Second)
+	// The clones arrive in their own fragment once the page is shown.
+	tb.waitJS(`!!document.querySelector('[data-testid="tracker-family"]:not([hx-get])')`, 10*time.Second)
 	if n := tb.count(`[data-testid="clones-table"] [data-testid="tracker-row"]`); n != 1 {
 		t.Errorf("%d clones listed after cloning", n)
 	}

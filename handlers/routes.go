@@ -75,7 +75,11 @@ func registerRoutes(e *echo.Echo, a *app) {
 	e.GET("/trackers/activate/template.csv", act.templateCSV, a.require(needBulkActivation...))
 	e.POST("/trackers/activate", act.check, a.require(needBulkActivation...))   // user/read per owner; user/session/create + user API tracker/list_models
 	e.POST("/trackers/activate/run", act.run, a.require(needBulkActivation...)) // per chunk: user/session/create + user API plugin/list per owner; tracker/list + user API tracker/register per row; tracker/settings/update for a comment
-	e.GET("/trackers/:id", trk.detail, a.require(permTrackersRead))
+	e.GET("/trackers/:id", trk.detail, a.require(permTrackersRead))             // tracker/read + tariff/list (tariffs: read), tariff/read for a plan not in the list
+	// The tracker page's fragments, loaded once it is shown: the owner's
+	// name and login, the tracker's clones or original (trackers_related.go).
+	e.GET("/trackers/:id/owner", trk.owner, a.require(permTrackersRead, permUsersRead)) // user/read (tracker/read first without ?user_id=)
+	e.GET("/trackers/:id/clones", trk.family, a.require(permTrackersRead))              // tracker/list by device ID (tracker/read when the tracker is not among them)
 	e.GET("/trackers/:id/edit", trk.editForm, a.require(needTrackerUpdate...))
 	e.POST("/trackers/:id/settings", trk.saveSettings, a.require(needTrackerUpdate...)) // tracker/settings/update
 	e.POST("/trackers/:id/source", trk.saveSource, a.require(needTrackerUpdate...))     // tracker/source/update

@@ -318,112 +318,126 @@ func (h *trackerHandlers) trackerGone(c echo.Context) error {
 	return h.render(c, http.StatusGone, templates.TrackerGonePage(id))
 }
 
-// detail shows every field of a tracker and its device, the owner and plan
-// (linked by permission), its clones, and the actions the staff member may
-// take on it.
+// detail shows every field of a tracker and its device, its owner and
+// plan (linked by permission), and the actions the staff member may take
+// on it, after one round of Panel calls: tracker/read, and with tariffs:
+// read the dealer's plans (tariff/list), which name the tracker's plan and
+// fill the change-plan form. The owner's name and login (user/read) and
+// the tracker's clones (tracker/list by device ID) need tracker/read's
+// answer first; the page names them as fragments (trackers_related.go)
+// that the browser loads as soon as the page is shown.
 func (h *trackerHandlers) detail(c echo.Context) error {
+	if _, err := trackerPathID(c); err != nil {
+		return err
+	}
+	s := session(c)
+	ctx, cancel := context.WithCancel(c.Request().Context())
+	defer cancel()
+	linkPlans := s.Perms.Can("tariffs", "read")
+	var (
+		wg       sync.WaitGroup
+		plans    *panelclient.TariffList
+		plansErr error
+	)
+	if linkPlans {
+		wg.Go(func() { plans, plansErr = h.api.ListTariffs(ctx, s.Hash, trackerPagePlans) })
+	}
 	t, err := h.readTracker(c)
+	if err != nil {
+		cancel()
+	}
+	wg.Wait()
 	if errors.Is(err, errTrackerGone) {
 		return h.trackerGone(c)
 	}
 	if err != nil {
 		return err
 	}
-	s := session(c)
-	ctx := c.Request().Context()
+	if plansErr != nil {
+		if panelclient.IsSessionEnded(plansErr) {
+			return plansErr
+		}
+		// Plan names are a courtesy: without them the plan shows as its ID
+		// and the change-plan form offers no choice.
+		h.log().Warn("tracker page: the plan list failed", "request_id", requestID(c), "error", plansErr.Error())
+		plans = nil
+	}
+
 	v := templates.TrackerDetailView{
 		ID: t.ID, Label: t.Label, Comment: t.Comment, Clone: t.Clone, Deleted: t.Deleted,
 		GroupID: t.GroupID, DealerID: t.DealerID, AvatarFileName: t.AvatarFileName,
-		UserID: t.UserID, OwnerName: t.OwnerName, ModelName: t.ModelName,
+		Owner:          templates.TrackerOwnerView{TrackerID: t.ID, UserID: t.UserID, Name: t.OwnerName},
+		ModelName:      t.ModelName,
 		LastConnection: panelTime(t.LastConnection), Created: panelTime(t.CreationDate),
 		Source: templates.TrackerSourceView{
 			ID: t.Source.ID, DeviceID: t.Source.DeviceID, Model: t.Source.Model, Blocked: t.Source.Blocked,
 			TariffID: t.Source.TariffID, Created: panelTime(t.Source.CreationDate), TariffEnd: panelTime(t.Source.TariffEndDate),
 			ConnectionStatus: t.Source.ConnectionStatus, Phone: t.Source.Phone, Corrupted: t.Source.Corrupted,
 		},
+		Family:    templates.TrackerFamilyView{ID: t.ID, Clone: t.Clone},
 		LinkUsers: s.Perms.Can("users", "read"),
-		LinkPlans: s.Perms.Can("tariffs", "read"),
+		LinkPlans: linkPlans,
 		Can:       trackerCan(s.Perms, t),
 	}
-
-	var (
-		wg       sync.WaitGroup
-		owner    *panelclient.UserDetails
-		plan     *panelclient.Plan
-		family   *panelclient.TrackerList
-		plans    []templates.PlanOption
-		famErr   error
-		failures = make(chan error, 4)
-	)
-	run := func(fn func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := fn(); err != nil {
-				failures <- err
-			}
-		}()
-	}
-	if v.LinkUsers {
-		run(func() (err error) { owner, err = h.api.ReadUser(ctx, s.Hash, t.UserID); return })
-	}
-	if v.LinkPlans && t.Source.TariffID > 0 {
-		run(func() (err error) { plan, err = h.api.ReadTariff(ctx, s.Hash, t.Source.TariffID); return })
+	if v.LinkUsers && t.UserID > 0 {
+		v.Owner.Loader = trackerOwnerURL(t)
 	}
 	if t.Source.DeviceID != "" {
-		// Clones share the original's device: search by its device ID and
-		// keep the trackers over the same source.
-		run(func() error {
-			family, famErr = h.api.ListTrackers(ctx, s.Hash, panelclient.TrackerListParams{Filter: t.Source.DeviceID, Limit: 100})
-			return famErr
-		})
+		v.Family.Loader = trackerFamilyURL(t)
+	} else {
+		v.Family.Unknown = true
 	}
-	if v.Can.ChangePlan {
-		run(func() (err error) { plans, err = h.trackerPlanChoices(c, t.Source.TariffID); return })
-	}
-	wg.Wait()
-	close(failures)
-	for err := range failures {
-		if panelclient.IsSessionEnded(err) {
+	if v.LinkPlans && t.Source.TariffID > 0 {
+		if v.PlanName, err = h.trackerPlanName(c, plans, t.Source.TariffID); err != nil {
 			return err
 		}
-		h.log().Warn("tracker page: a side call failed", "request_id", requestID(c), "error", err.Error())
-	}
-	if owner != nil {
-		v.OwnerName = userDisplayName(owner.User)
-		v.OwnerLogin = owner.User.Login
-	}
-	if plan != nil {
-		v.PlanName = plan.Name
-	}
-	if family != nil && famErr == nil {
-		v.ClonesKnown = true
-		v.Clones = templates.TrackerTableView{
-			List:      templates.ListState{Path: trackerURLOf(t.ID), Target: "#clones-table", Page: 1, PerPage: 100},
-			LinkUsers: v.LinkUsers, LinkPlans: v.LinkPlans, HidePlan: true, TestID: "clones-table", Static: true,
-		}
-		for _, o := range family.List {
-			if o.ID == t.ID || o.Source.ID != t.Source.ID {
-				continue
-			}
-			if !o.Clone && t.Clone {
-				v.CloneOf = o.ID
-				continue
-			}
-			if o.Clone && !t.Clone {
-				v.Clones.Rows = append(v.Clones.Rows, trackerRow(o, nil))
-			}
-		}
-		v.Clones.List.Total = len(v.Clones.Rows)
 	}
 	v.Forms = templates.TrackerFormsView{
 		ID: t.ID, Label: t.Label, UserID: t.UserID, TariffID: t.Source.TariffID,
-		Plans: plans, PickUsers: v.LinkUsers,
+		PickUsers: v.LinkUsers,
 	}
 	if v.Can.ChangePlan {
+		if plans != nil {
+			v.Forms.Plans = trackerPlanOptions(plans.List, t.Source.TariffID)
+		}
 		v.Forms.Once = h.once.Issue()
 	}
 	return h.render(c, http.StatusOK, templates.TrackerDetailPage(v))
+}
+
+// trackerPagePlans is the plan list the tracker page reads: every plan of
+// the dealer (a tracker may be on a camera plan), by name, as the
+// change-plan form lists them.
+var trackerPagePlans = panelclient.TariffListParams{OrderBy: "name", Limit: trackerPlanLimit}
+
+// trackerPlanLimit is how many plans one tariff/list call reads for a
+// tracker's page or form.
+const trackerPlanLimit = 1000
+
+// trackerPlanName names the tracker's plan from the dealer's plan list.
+// A plan missing from a list that was cut short (or could not be read) is
+// read by itself (tariff/read); missing from the whole list, it has no
+// name to show.
+func (h *trackerHandlers) trackerPlanName(c echo.Context, plans *panelclient.TariffList, tariffID int) (string, error) {
+	if plans != nil {
+		for _, p := range plans.List {
+			if p.ID == tariffID {
+				return p.Name, nil
+			}
+		}
+		if len(plans.List) < trackerPlanLimit && plans.Count <= len(plans.List) {
+			return "", nil
+		}
+	}
+	p, err := h.api.ReadTariff(c.Request().Context(), session(c).Hash, tariffID)
+	switch {
+	case panelclient.IsSessionEnded(err):
+		return "", err
+	case err != nil:
+		h.log().Warn("tracker page: the plan could not be read", "request_id", requestID(c), "error", err.Error())
+		return "", nil
+	}
+	return p.Name, nil
 }
 
 func trackerURLOf(id int) string { return "/trackers/" + strconv.Itoa(id) }
@@ -473,18 +487,24 @@ func userDisplayName(u panelclient.User) string {
 // tracker plan of the dealer but the current one.
 func (h *trackerHandlers) trackerPlanChoices(c echo.Context, current int) ([]templates.PlanOption, error) {
 	s := session(c)
-	list, err := h.api.ListTariffs(c.Request().Context(), s.Hash, panelclient.TariffListParams{DeviceType: panelclient.DeviceTracker, OrderBy: "name", Limit: 1000})
+	list, err := h.api.ListTariffs(c.Request().Context(), s.Hash, panelclient.TariffListParams{DeviceType: panelclient.DeviceTracker, OrderBy: "name", Limit: trackerPlanLimit})
 	if err != nil {
 		return nil, err
 	}
+	return trackerPlanOptions(list.List, current), nil
+}
+
+// trackerPlanOptions keeps the tracker plans of a plan list but the
+// current one, in the list's order.
+func trackerPlanOptions(plans []panelclient.Plan, current int) []templates.PlanOption {
 	var out []templates.PlanOption
-	for _, p := range list.List {
+	for _, p := range plans {
 		if p.ID == current || (p.DeviceType != "" && p.DeviceType != panelclient.DeviceTracker) {
 			continue
 		}
 		out = append(out, templates.PlanOption{ID: p.ID, Name: p.Name})
 	}
-	return out, nil
+	return out
 }
 
 // userPicker suggests users as the staff member types into a user field:

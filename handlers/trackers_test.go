@@ -256,8 +256,29 @@ func TestTrackerDetailShowsEveryFieldAndItsClones(t *testing.T) {
 	if href, _ := p.Doc.Find(`[data-testid="prop-plan"] [data-testid="plan-link"]`).Attr("href"); href != "/plans/"+strconv.Itoa(want.Source.TariffID) {
 		t.Errorf("plan link %q", href)
 	}
-	if !p.Has(`[data-testid="clones-table"] [data-testid="tracker-row"][data-id="11"]`) {
+	plan, _ := env.Sim.Store().Tariff(want.Source.TariffID)
+	if got := p.Text(`[data-testid="prop-plan"] [data-testid="plan-link"]`); got != plan.Name {
+		t.Errorf("plan named %q, want %q", got, plan.Name)
+	}
+	// The owner's login and the clones come in the fragments the page
+	// loads once shown.
+	if p.Has(`[data-testid="clones-table"]`) || p.Has(`[data-testid="owner-login"]`) {
+		t.Error("the page itself waited for the owner or the clones")
+	}
+	owner := trkFragment(t, b, p, "prop-owner", "/trackers/1/owner?user_id=1")
+	wantOwner, _ := env.Sim.Store().User(1)
+	if got := owner.Text(`[data-testid="owner-login"]`); got != "· "+wantOwner.Login {
+		t.Errorf("owner login %q, want %q", got, wantOwner.Login)
+	}
+	if href, _ := owner.Doc.Find(`[data-testid="owner-link"]`).Attr("href"); href != "/users/1" {
+		t.Errorf("owner fragment links %q", href)
+	}
+	family := trkFragment(t, b, p, "tracker-family", "/trackers/1/clones?device_id="+url.QueryEscape(want.Source.DeviceID))
+	if !family.Has(`[data-testid="clones-table"] [data-testid="tracker-row"][data-id="11"]`) {
 		t.Error("tracker 1's clone 11 is not listed")
+	}
+	if family.Doc.Find("script, img").Length() > 0 {
+		t.Error("a hostile label in the clones became markup")
 	}
 	if p.Doc.Find("main script, main img").Length() > 0 {
 		t.Error("hostile label became markup")
@@ -272,8 +293,13 @@ func TestTrackerDetailShowsEveryFieldAndItsClones(t *testing.T) {
 	}
 
 	p = b.Get("/trackers/11")
-	if href, _ := p.Doc.Find(`[data-testid="clone-of"]`).Attr("href"); href != "/trackers/1" {
+	clone, _ := env.Sim.Store().Tracker(11)
+	family = trkFragment(t, b, p, "tracker-family", "/trackers/11/clones?device_id="+url.QueryEscape(clone.Source.DeviceID))
+	if href, _ := family.Doc.Find(`[data-testid="clone-of"]`).Attr("href"); href != "/trackers/1" {
 		t.Errorf("clone 11 does not name its original: %q", href)
+	}
+	if family.Has(`[data-testid="clones-table"]`) {
+		t.Error("a clone lists clones of its own")
 	}
 	if !p.Has(`[data-testid="action-delete-clone"]`) || p.Has(`[data-testid="action-move"]`) || p.Has(`[data-testid="action-plan"]`) {
 		t.Error("a clone offers the wrong actions")
@@ -412,7 +438,8 @@ func TestTrackerCloneAndDeleteClone(t *testing.T) {
 	if !ok || !clone.Clone || clone.UserID != to || clone.Label != "Courier copy" {
 		t.Fatalf("clone %d: %+v", cloneID, clone)
 	}
-	if !page.Has(`[data-testid="clones-table"] [data-testid="tracker-row"][data-id="` + strconv.Itoa(cloneID) + `"]`) {
+	family := trkFragment(t, b, page, "tracker-family", "/trackers/"+strconv.Itoa(tr.ID)+"/clones?device_id="+url.QueryEscape(tr.Source.DeviceID))
+	if !family.Has(`[data-testid="clones-table"] [data-testid="tracker-row"][data-id="` + strconv.Itoa(cloneID) + `"]`) {
 		t.Error("the new clone is not among the tracker's clones")
 	}
 
