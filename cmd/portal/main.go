@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -50,11 +51,27 @@ func main() {
 	case *healthcheck:
 		os.Exit(checkHealth(os.Getenv("LISTEN_ADDR")))
 	}
+	setMemoryLimit(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Getenv, *demo, panelsim.SeedConfig{Users: *demoUsers, Trackers: *demoTrackers}, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(1)
+	}
+}
+
+// defaultMemoryLimit is the portal's soft memory ceiling unless Go's own
+// GOMEMLIMIT sets another. By default Go lets the heap grow to twice what
+// is live before it collects; under a burst of staff that doubled the
+// portal's footprint. Near this ceiling the garbage collector runs sooner
+// instead. It is soft: a heap that truly needs more gets it (the collector
+// then takes at most half the CPU), so it cannot fail a request.
+const defaultMemoryLimit = 48 << 20
+
+// setMemoryLimit applies defaultMemoryLimit when GOMEMLIMIT is unset.
+func setMemoryLimit(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 }
 
