@@ -1,7 +1,6 @@
 package panelclient
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -190,40 +189,52 @@ func (r *jsonReader) array(elem func()) bool {
 	return false
 }
 
+// strSpecial marks the bytes a string scan must stop at: the closing
+// quote, a backslash, control characters and the bytes of non-ASCII runes.
+var strSpecial = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
 // str reads the string at the cursor (which is on its opening quote). A
 // string without escapes that is valid UTF-8 is a substring of r.s; any
 // other goes through encoding/json, which also checks the escapes and
 // replaces invalid UTF-8 the way every other answer is read.
 func (r *jsonReader) str() string {
-	start := r.i + 1
-	end := bytes.IndexByte(r.data[start:], '"')
-	if end < 0 {
-		r.i = len(r.data)
-		r.fail("unterminated string")
-		return ""
+	d, start := r.data, r.i+1
+	j := start
+	for j < len(d) && !strSpecial[d[j]] {
+		j++
 	}
-	end += start
-	seg := r.data[start:end]
-	if bytes.IndexByte(seg, '\\') >= 0 {
-		return r.escaped(start - 1)
+	if j < len(d) && d[j] == '"' {
+		r.i = j + 1
+		return r.s[start:j]
 	}
 	ascii := true
-	for _, c := range seg {
-		if c < 0x20 {
-			r.i = start
+	for ; j < len(d); j++ {
+		switch c := d[j]; {
+		case c == '"':
+			r.i = j + 1
+			s := r.s[start:j]
+			if !ascii && !utf8.ValidString(s) {
+				return r.unquote(start-1, j+1)
+			}
+			return s
+		case c == '\\':
+			return r.escaped(start - 1)
+		case c < 0x20:
+			r.i = j
 			r.fail("control character in a string")
 			return ""
-		}
-		if c >= utf8.RuneSelf {
+		case c >= utf8.RuneSelf:
 			ascii = false
 		}
 	}
-	r.i = end + 1
-	s := r.s[start:end]
-	if !ascii && !utf8.ValidString(s) {
-		return r.unquote(start-1, end+1)
-	}
-	return s
+	r.i = len(d)
+	r.fail("unterminated string")
+	return ""
 }
 
 // escaped finds the end of the string token starting at quote, which has

@@ -295,11 +295,20 @@ type UserList struct {
 // ListUsers returns a page of the dealer's users (user/list; users: read).
 func (c *Client) ListUsers(ctx context.Context, hash string, p UserListParams) (*UserList, error) {
 	var out UserList
+	if p.Limit > 0 && p.Limit <= maxPresizedPage {
+		// The page is read into room for the rows asked for, not grown
+		// row by row.
+		out.List = make([]User, 0, p.Limit)
+	}
 	if err := c.call(ctx, readOnly, hash, "user/list", p, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
+
+// maxPresizedPage is the largest page a list call makes room for before
+// the answer arrives.
+const maxPresizedPage = 1000
 
 // UserDetails is a user's card: the profile with its discount, default
 // plan and MFA settings, which the Panel returns as siblings of "value".

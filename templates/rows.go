@@ -184,3 +184,27 @@ func appendAmount(l *i18n.Localizer, dst []byte, v float64) []byte {
 	}
 	return l.AppendNumber(dst, v, 2)
 }
+
+// exportColumnBoxes writes the column checkboxes of the users export form,
+// which every users page carries (about thirty).
+func exportColumnBoxes(cols []UserExportColumn) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		h := newHTMLWriter(w)
+		for _, col := range cols {
+			h.raw(`<label for="exp-col-`)
+			h.text(col.Key)
+			h.raw(`"><input id="exp-col-`)
+			h.text(col.Key)
+			h.raw(`" type="checkbox" name="cols" value="`)
+			h.text(col.Key)
+			h.raw(`"`)
+			if col.Checked {
+				h.raw(` checked`)
+			}
+			h.raw(`> `)
+			h.text(t(ctx, col.LabelKey))
+			h.raw(`</label>`)
+		}
+		return h.err
+	})
+}

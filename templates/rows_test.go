@@ -173,3 +173,38 @@ func TestHiddenFieldsLeaveOutThePageAndTheFormsOwnFields(t *testing.T) {
 		}
 	}
 }
+
+func TestExportColumnBoxes(t *testing.T) {
+	ctx := i18n.WithLocalizer(context.Background(), i18n.For(i18n.RU))
+	var buf bytes.Buffer
+	cols := []UserExportColumn{{Key: "id", LabelKey: "users.col.id", Checked: true}, {Key: `a"b`, LabelKey: "users.col.login"}}
+	if err := exportColumnBoxes(cols).Render(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxes := doc.Find(`label > input[type="checkbox"][name="cols"]`)
+	if boxes.Length() != 2 {
+		t.Fatalf("%d boxes: %s", boxes.Length(), buf.String())
+	}
+	for i, col := range cols {
+		box := boxes.Eq(i)
+		if v, _ := box.Attr("value"); v != col.Key {
+			t.Errorf("box %d value %q", i, v)
+		}
+		if id, _ := box.Attr("id"); id != "exp-col-"+col.Key {
+			t.Errorf("box %d id %q", i, id)
+		}
+		if f, _ := box.Parent().Attr("for"); f != "exp-col-"+col.Key {
+			t.Errorf("label %d for %q", i, f)
+		}
+		if _, checked := box.Attr("checked"); checked != col.Checked {
+			t.Errorf("box %d checked = %v", i, checked)
+		}
+		if got, want := strings.TrimSpace(box.Parent().Text()), i18n.For(i18n.RU).T(col.LabelKey); got != want {
+			t.Errorf("label %d says %q, want %q", i, got, want)
+		}
+	}
+}
