@@ -194,3 +194,47 @@ func FuzzSessionCookie(f *testing.F) {
 		}
 	})
 }
+
+// TestRememberedCookieIsCheckedLikeANewOne: a cookie decoded before is not
+// decoded again, but its session still ends on time, a copy is handed out,
+// and the memory it takes stays bounded.
+func TestRememberedCookieIsCheckedLikeANewOne(t *testing.T) {
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	m := testManager(func() time.Time { return now })
+	s := m.NewSession("0123456789abcdef0123456789abcdef", "admin", Permissions{"users": {"read"}})
+	value := cookieOf(t, m, s)
+	first, err := load(m, value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Login = "changed by a handler"
+	again, err := load(m, value)
+	if err != nil || again.Login != "admin" || again.Hash != s.Hash {
+		t.Fatalf("second load: %+v, %v", again, err)
+	}
+
+	now = now.Add(2*time.Hour + time.Second) // idle
+	if _, err := load(m, value); err != ErrExpired {
+		t.Fatalf("idle session from a remembered cookie: %v", err)
+	}
+
+	// A tampered copy of a remembered cookie is still refused.
+	tampered := value[:len(value)-2] + "AA"
+	if tampered == value {
+		tampered = value[:len(value)-2] + "BB"
+	}
+	if _, err := load(m, tampered); err != ErrInvalid {
+		t.Fatalf("tampered cookie: %v", err)
+	}
+
+	now = now.Add(-2 * time.Hour)
+	for i := range maxDecodedSessions + 50 {
+		sess := m.NewSession("0123456789abcdef0123456789abcdef", "staff"+strings.Repeat("x", i%7), Permissions{"users": {"read"}})
+		if _, err := load(m, cookieOf(t, m, sess)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(m.decoded.m); n > maxDecodedSessions {
+		t.Fatalf("%d sessions remembered, at most %d", n, maxDecodedSessions)
+	}
+}
