@@ -59,6 +59,7 @@ func seed(sc SeedConfig) *Store {
 	st.timezones = timeZoneTable()
 	seedTariffs(st)
 	seedUsers(st, users)
+	st.indexUsersForSearchLocked()
 	seedTrackers(st, trackers)
 	seedStock(st)      // inventory.go
 	seedDealerSide(st) // settings.go

@@ -153,7 +153,9 @@ type ServicePrices struct {
 // strings where a legal field does not apply. Fields tagged "-" are not
 // part of that object: user/read answers some of them as siblings
 // (discount, default_tariff_id, dealer_mfa_settings), the rest are
-// settings given at creation (time_zone, locale, password).
+// settings given at creation (time_zone, locale, password). The text
+// fields user/list searches (userSearchFields) are indexed: change them on
+// a stored user through changeUserTextLocked or changeLoginLocked.
 type User struct {
 	ID                      int      `json:"id"`
 	DealerID                int      `json:"dealer_id"`
@@ -347,6 +349,7 @@ type Store struct {
 
 	users       []*User          // sorted by id; found by binary search
 	userByLogin map[string]*User // lower-cased login
+	userSearch  *userIndex       // user_index.go: the text filter of user/list and user/export
 
 	trackers       []*Tracker         // sorted by id; found by binary search
 	trackersByUser map[int][]*Tracker // each sorted by id
@@ -375,6 +378,7 @@ func newStore(anchor time.Time, users, trackers int) *Store {
 		anchor:         anchor,
 		users:          make([]*User, 0, users),
 		userByLogin:    make(map[string]*User, users),
+		userSearch:     newUserIndex(users),
 		trackers:       make([]*Tracker, 0, trackers),
 		trackersByUser: make(map[int][]*Tracker, users),
 		tariffByID:     map[int]*Tariff{},
@@ -592,6 +596,7 @@ func (st *Store) insertUserLocked(u *User) {
 	st.nextUserID = max(st.nextUserID, u.ID+1)
 	st.users = insertByID(st.users, u, userID)
 	st.userByLogin[strings.ToLower(u.Login)] = u
+	st.userSearch.add(u)
 }
 
 // removeUserLocked forgets a user (not its trackers).
@@ -599,13 +604,24 @@ func (st *Store) removeUserLocked(u *User) {
 	st.users = removeByID(st.users, u.ID, userID)
 	delete(st.userByLogin, strings.ToLower(u.Login))
 	delete(st.ledgers, u.ID)
+	st.userSearch.remove(u)
 }
 
 // changeLoginLocked re-indexes a user under a new login.
 func (st *Store) changeLoginLocked(u *User, login string) {
 	delete(st.userByLogin, strings.ToLower(u.Login))
-	u.Login = login
+	st.changeUserTextLocked(u, func(u *User) { u.Login = login })
 	st.userByLogin[strings.ToLower(login)] = u
+}
+
+// changeUserTextLocked runs change, which may rewrite the text fields of
+// a stored user, and re-indexes the user for the user/list filter. Every
+// change of a stored user's userSearchFields goes through here (or
+// changeLoginLocked); the login itself only through changeLoginLocked.
+func (st *Store) changeUserTextLocked(u *User, change func(u *User)) {
+	old := userSearchFields(u)
+	change(u)
+	st.userSearch.update(u, &old)
 }
 
 // newSourceIDLocked allocates a source id for a new device.
@@ -633,11 +649,19 @@ func (st *Store) insertTrackerLocked(t *Tracker) {
 }
 
 // appendUserLocked is the seed's fast path of insertUserLocked: u has the
-// highest id so far.
+// highest id so far, and the search index is built once at the end by
+// indexUsersForSearchLocked.
 func (st *Store) appendUserLocked(u *User) {
 	st.nextUserID = u.ID + 1
 	st.users = append(st.users, u)
 	st.userByLogin[strings.ToLower(u.Login)] = u
+}
+
+// indexUsersForSearchLocked puts the users appended by the seed in the
+// search index.
+func (st *Store) indexUsersForSearchLocked() {
+	st.userSearch.addAll(st.users)
+	st.userSearch.compact()
 }
 
 // appendTrackerLocked is the seed's fast path of insertTrackerLocked: t

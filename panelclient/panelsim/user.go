@@ -314,7 +314,7 @@ func (s *Server) userUpdate(c *call) (any, error) {
 	if login := form.loginOf(); login != u.Login {
 		st.changeLoginLocked(u, login)
 	}
-	form.apply(u)
+	st.changeUserTextLocked(u, form.apply)
 	settings.apply(u)
 	return nil, nil
 }

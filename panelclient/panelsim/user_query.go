@@ -64,29 +64,48 @@ func (q userQuery) page(users []*User) []*User {
 }
 
 // selectUsersLocked returns the users matching q's filter, in q's order,
-// not yet paged. When nothing filters or reorders, it is st.users itself:
-// callers must not modify the slice. Filtering is a scan that allocates
-// nothing per user; only the matching users are sorted. Caller holds st.mu.
+// not yet paged. When nothing reorders or hides inactive users, it is
+// st.users itself or a remembered answer: callers must not modify the
+// slice. Only the matching users are sorted. Caller holds st.mu.
 func (st *Store) selectUsersLocked(q userQuery) []*User {
-	all := st.users
-	if q.filter == "" && !q.hideInactive && q.orderBy == "id" && q.ascending {
-		return all
+	matched := st.users
+	if q.filter != "" {
+		matched = st.searchUsersLocked(q.filter)
+	}
+	if q.orderBy == "id" && q.ascending && !q.hideInactive {
+		return matched
 	}
 	var out []*User
-	if q.filter == "" && !q.hideInactive {
-		out = slices.Clone(all)
-	} else {
-		m := newUserMatcher(q.filter)
-		for _, u := range all {
-			if q.hideInactive && !u.Activated {
-				continue
-			}
-			if m.match(u) {
+	if q.hideInactive {
+		for _, u := range matched {
+			if u.Activated {
 				out = append(out, u)
 			}
 		}
+	} else {
+		out = slices.Clone(matched)
 	}
 	st.sortUsersLocked(out, q.orderBy, q.ascending)
+	return out
+}
+
+// searchUsersLocked works out the users whose text matches filter, in id
+// order: the search index (user_index.go) yields candidates and the
+// matcher decides. A filter the index cannot narrow down is a scan that
+// allocates nothing per user. Caller holds st.mu.
+func (st *Store) searchUsersLocked(filter string) []*User {
+	m := newUserMatcher(filter)
+	var out []*User
+	keep := func(u *User) {
+		if m.match(u) {
+			out = append(out, u)
+		}
+	}
+	if !st.userSearch.search(filter, keep) {
+		for _, u := range st.users {
+			keep(u)
+		}
+	}
 	return out
 }
 
@@ -203,13 +222,8 @@ func (m *userMatcher) match(u *User) bool {
 			return true
 		}
 	}
-	// The documented filter fields, id aside. An array, not a slice: it
-	// stays on the stack.
-	fields := [...]string{u.Login, u.LastName, u.FirstName, u.MiddleName, u.Phone, u.PostCity, u.PostRegion,
-		u.PostCountry, u.PostIndex, u.PostStreetAddress, u.RegisteredCountry, u.RegisteredIndex,
-		u.RegisteredRegion, u.RegisteredCity, u.RegisteredStreetAddress, u.TIN, u.IEC, u.LegalName}
-	for _, f := range fields {
-		if m.needle.in(f) {
+	for i := range userSearchFieldCount {
+		if m.needle.in(userSearchField(u, i)) {
 			return true
 		}
 	}
