@@ -210,6 +210,13 @@ func (ix *userIndex) ord(key uint64) int32 {
 
 // add indexes a user that is not indexed yet.
 func (ix *userIndex) add(u *User) {
+	// ix.postings is read only once ord has numbered the key: ord may grow it.
+	ix.place(u, func(o int32) { ix.postings[o].add(int32(u.ID), ix.universe) })
+}
+
+// place records u by its id and calls each with the number of every key
+// u holds, once per key.
+func (ix *userIndex) place(u *User, each func(o int32)) {
 	if u.ID >= len(ix.byID) {
 		ix.byID = append(ix.byID, make([]*User, u.ID+1-len(ix.byID))...)
 		ix.universe = max(ix.universe, len(ix.byID))
@@ -219,10 +226,9 @@ func (ix *userIndex) add(u *User) {
 	ix.scratch = appendUserKeys(ix.scratch[:0], u.ID, &fields)
 	ix.pass++
 	for _, k := range ix.scratch {
-		o := ix.ord(k) // before ix.postings is read: ord may grow it
-		if ix.seen[o] != ix.pass {
+		if o := ix.ord(k); ix.seen[o] != ix.pass {
 			ix.seen[o] = ix.pass
-			ix.postings[o].add(int32(u.ID), ix.universe)
+			each(o)
 		}
 	}
 }
@@ -241,20 +247,7 @@ func (ix *userIndex) addAll(users []*User) {
 		users = users[len(block):]
 		pairs = pairs[:0]
 		for _, u := range block {
-			if u.ID >= len(ix.byID) {
-				ix.byID = append(ix.byID, make([]*User, u.ID+1-len(ix.byID))...)
-				ix.universe = max(ix.universe, len(ix.byID))
-			}
-			ix.byID[u.ID] = u
-			fields := userSearchFields(u)
-			ix.scratch = appendUserKeys(ix.scratch[:0], u.ID, &fields)
-			ix.pass++
-			for _, k := range ix.scratch {
-				if o := ix.ord(k); ix.seen[o] != ix.pass {
-					ix.seen[o] = ix.pass
-					pairs = append(pairs, uint64(o)<<32|uint64(u.ID))
-				}
-			}
+			ix.place(u, func(o int32) { pairs = append(pairs, uint64(o)<<32|uint64(u.ID)) })
 		}
 		// A counting sort by key keeps each key's users in id order.
 		ends = append(ends[:0], make([]int32, len(ix.postings))...)
