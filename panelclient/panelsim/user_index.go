@@ -29,7 +29,8 @@ import (
 // userMatcher, which alone decides, so a user matches a filter the same
 // way with or without the index; keys of a filter found in different
 // fields, or in the wrong order, merely add a candidate the matcher
-// rejects.
+// rejects. The check reads the candidate's folded text, which the index
+// keeps in one block (text), not the user itself.
 //
 // The index must follow every change of a user's searched text: the
 // store adds and removes users through insertUserLocked and
@@ -43,6 +44,14 @@ type userIndex struct {
 	// expected number of users while the seed fills the index, then the
 	// highest id seen.
 	universe int
+	// text holds the folded text (appendUserText) of every indexed user,
+	// the user with id i at spans[i]: a search checks its candidates there,
+	// in one block of memory, instead of reading eighteen strings of each
+	// user from wherever they are. A change appends the user's new text;
+	// the old one is dropped when half of text is stale.
+	text  []byte
+	spans []textSpan
+	stale int // bytes of text no span covers
 	// ords numbers the keys; postings[ord] is the set of users holding
 	// one.
 	ords     map[uint64]int32
@@ -214,14 +223,16 @@ func (ix *userIndex) add(u *User) {
 	ix.place(u, func(o int32) { ix.postings[o].add(int32(u.ID), ix.universe) })
 }
 
-// place records u by its id and calls each with the number of every key
-// u holds, once per key.
+// place records u by its id and its folded text, and calls each with the
+// number of every key u holds, once per key.
 func (ix *userIndex) place(u *User, each func(o int32)) {
 	if u.ID >= len(ix.byID) {
 		ix.byID = append(ix.byID, make([]*User, u.ID+1-len(ix.byID))...)
+		ix.spans = append(ix.spans, make([]textSpan, u.ID+1-len(ix.spans))...)
 		ix.universe = max(ix.universe, len(ix.byID))
 	}
 	ix.byID[u.ID] = u
+	ix.setText(u.ID, u)
 	fields := userSearchFields(u)
 	ix.scratch = appendUserKeys(ix.scratch[:0], u.ID, &fields)
 	ix.pass++
@@ -282,7 +293,71 @@ func (ix *userIndex) remove(u *User) {
 	ix.removeKeys(u.ID, &fields)
 	if u.ID < len(ix.byID) {
 		ix.byID[u.ID] = nil
+		ix.setText(u.ID, nil)
 	}
+}
+
+// textSpan is where a user's folded text is in userIndex.text.
+type textSpan struct{ start, end uint32 }
+
+// setText keeps u's folded text for id (none for nil), dropping the
+// stale texts once they are half of what is kept.
+func (ix *userIndex) setText(id int, u *User) {
+	old := ix.spans[id]
+	ix.stale += int(old.end - old.start)
+	ix.spans[id] = textSpan{}
+	if u != nil {
+		start := len(ix.text)
+		ix.text = appendUserText(ix.text, u)
+		ix.spans[id] = textSpan{uint32(start), uint32(len(ix.text))}
+	}
+	if ix.stale > 1<<20 && ix.stale > len(ix.text)/2 {
+		text := make([]byte, 0, len(ix.text)-ix.stale)
+		for i, sp := range ix.spans {
+			if sp.end > sp.start {
+				start := len(text)
+				text = append(text, ix.text[sp.start:sp.end]...)
+				ix.spans[i] = textSpan{uint32(start), uint32(len(text))}
+			}
+		}
+		ix.text, ix.stale = text, 0
+	}
+}
+
+// textOf returns the folded text of the indexed user with id. It reads
+// the index only: a candidate the text rules out is never read itself.
+func (ix *userIndex) textOf(id int) []byte {
+	sp := ix.spans[id]
+	return ix.text[sp.start:sp.end]
+}
+
+// fieldEnd ends each field of a user's folded text: a byte UTF-8 never
+// holds, which a folded filter therefore never holds either.
+const fieldEnd = 0xFF
+
+// appendFolded appends s folded rune by rune (foldKey); an invalid byte
+// folds as utf8.RuneError, as in the keys.
+func appendFolded(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < utf8.RuneSelf {
+			dst = append(dst, lowerASCII(c))
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		dst = utf8.AppendRune(dst, foldKey(r))
+		i += size - 1
+	}
+	return dst
+}
+
+// appendUserText appends the text user/list's filter searches: each field
+// folded and ended by fieldEnd, then the id in digits (which only a filter
+// of digits can match).
+func appendUserText(dst []byte, u *User) []byte {
+	for i := range userSearchFieldCount {
+		dst = append(appendFolded(dst, userSearchField(u, i)), fieldEnd)
+	}
+	return strconv.AppendInt(dst, int64(u.ID), 10)
 }
 
 // update re-indexes a user whose searched text was old.
@@ -432,7 +507,7 @@ func (p *posting) cost() int {
 // may hold filter, and with others the caller's matcher rejects. It
 // returns false, without calling yield, when the index cannot narrow the
 // search down: the caller then checks every user.
-func (ix *userIndex) search(filter string, yield func(*User)) bool {
+func (ix *userIndex) search(filter string, yield func(id int, u *User)) bool {
 	var first [2]rune
 	n := 0
 	for _, r := range filter {
@@ -475,7 +550,7 @@ func (ix *userIndex) search(filter string, yield func(*User)) bool {
 
 // intersect yields the users in every set. The shortest list drives and
 // the other sets are probed; when every set is a bitmap, they are ANDed.
-func (ix *userIndex) intersect(sets []*posting, yield func(*User)) {
+func (ix *userIndex) intersect(sets []*posting, yield func(id int, u *User)) {
 	slices.SortFunc(sets, func(a, b *posting) int {
 		if a.dense != b.dense {
 			if a.dense {
@@ -509,7 +584,7 @@ next:
 			}
 		}
 		if u := ix.byID[id]; u != nil {
-			yield(u)
+			yield(int(id), u)
 		}
 	}
 }
@@ -520,7 +595,7 @@ const unionScanRatio = 4
 
 // union yields the users in any of the sets ords, or returns false when
 // that costs more than reading every user.
-func (ix *userIndex) union(ords []int32, yield func(*User)) bool {
+func (ix *userIndex) union(ords []int32, yield func(id int, u *User)) bool {
 	cost := 0
 	for _, o := range ords {
 		cost += ix.postings[o].cost()
@@ -546,12 +621,12 @@ func (ix *userIndex) union(ords []int32, yield func(*User)) bool {
 }
 
 // yieldBits yields the users whose bits are set, in id order.
-func (ix *userIndex) yieldBits(words []uint64, yield func(*User)) {
+func (ix *userIndex) yieldBits(words []uint64, yield func(id int, u *User)) {
 	for i, w := range words {
 		for ; w != 0; w &= w - 1 {
 			if id := i<<6 + bits.TrailingZeros64(w); id < len(ix.byID) {
 				if u := ix.byID[id]; u != nil {
-					yield(u)
+					yield(id, u)
 				}
 			}
 		}
@@ -561,7 +636,8 @@ func (ix *userIndex) yieldBits(words []uint64, yield func(*User)) {
 // memory estimates the bytes the index holds, for load-test reports.
 func (ix *userIndex) memory() int {
 	const postingSize, mapEntry = 56, 24
-	n := cap(ix.byID)*8 + cap(ix.postings)*postingSize + cap(ix.seen)*8 + len(ix.ords)*mapEntry
+	n := cap(ix.byID)*8 + cap(ix.postings)*postingSize + cap(ix.seen)*8 + len(ix.ords)*mapEntry +
+		cap(ix.text) + cap(ix.spans)*8
 	for _, p := range ix.postings {
 		n += cap(p.ids)*4 + cap(p.bits)*8
 	}

@@ -1,6 +1,7 @@
 package panelsim
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -77,7 +78,7 @@ func (c *indexChecker) check(filter string) {
 				filter, q.hideInactive, q.orderBy, len(got), head(userIDs(got)), len(want), head(userIDs(want)))
 		}
 	}
-	if st.userSearch.search(filter, func(*User) {}) {
+	if st.userSearch.search(filter, func(int, *User) {}) {
 		c.indexed++
 	}
 	c.queries++
@@ -389,7 +390,7 @@ func TestUserIndexNarrows(t *testing.T) {
 		{"4321", 60},
 	} {
 		candidates := 0
-		if !st.userSearch.search(tc.filter, func(*User) { candidates++ }) {
+		if !st.userSearch.search(tc.filter, func(int, *User) { candidates++ }) {
 			t.Errorf("%q: the index fell back to a scan", tc.filter)
 		}
 		matches := len(st.scanUsersLocked(userQuery{filter: tc.filter, orderBy: "id", ascending: true}))
@@ -465,3 +466,58 @@ func BenchmarkUserListSearch(b *testing.B) {
 		}
 	}
 }
+
+// TestSearchTextSurvivesManyChanges changes every user's name until the
+// stale folded texts are dropped and the kept ones moved, then searches
+// again: every answer must still be the scan's.
+func TestSearchTextSurvivesManyChanges(t *testing.T) {
+	s := New(WithSeed(SeedConfig{Users: 2000, Trackers: 100}))
+	st := s.Store()
+	st.mu.Lock()
+	unbounded := len(st.userSearch.text) // what text would hold if nothing were dropped
+	for round := range 12 {
+		for _, u := range st.users {
+			st.changeUserTextLocked(u, func(u *User) {
+				u.LastName = fmt.Sprintf("Renamed-%d-%d Ünïcödé %s", round, u.ID, strings.Repeat("x", 40))
+			})
+			unbounded += len(appendUserText(nil, u))
+		}
+	}
+	kept, stale := len(st.userSearch.text), st.userSearch.stale
+	st.mu.Unlock()
+	if kept >= unbounded || (stale > 1<<20 && stale > kept/2) {
+		t.Fatalf("stale folded text was not dropped: %d bytes kept (%d stale), %d without dropping", kept, stale, unbounded)
+	}
+	c := &indexChecker{t: t, st: st}
+	for _, filter := range []string{"renamed-11", "RENAMED-11-17 ", "renamed-2", "ünïcödé", "xxxx", "smith", "12", "@"} {
+		c.check(strings.TrimSpace(filter))
+	}
+	c.consistent()
+}
+
+// TestSearchTextMovesWhenStaleTextIsDropped changes one user until the
+// stale texts are dropped: every other user's text must move with it.
+func TestSearchTextMovesWhenStaleTextIsDropped(t *testing.T) {
+	s := New(WithSeed(SeedConfig{Users: 300, Trackers: 10}))
+	st := s.Store()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	busy := st.users[len(st.users)/2]
+	ix := st.userSearch
+	dropped := false
+	for i := 0; i < 1000 && !dropped; i++ {
+		size := len(ix.text)
+		st.changeUserTextLocked(busy, func(u *User) { u.Comment, u.LastName = "", fmt.Sprintf("%d %s", i, strings.Repeat("Ж", 4000)) })
+		dropped = len(ix.text) < size
+	}
+	if !dropped {
+		t.Fatal("the stale texts were never dropped")
+	}
+	for _, u := range st.users {
+		if got, want := ix.textOf(u.ID), appendUserText(nil, u); !bytes.Equal(got, want) {
+			t.Fatalf("user %d: kept text %q, want %q", u.ID, head8(got), head8(want))
+		}
+	}
+}
+
+func head8(b []byte) []byte { return b[:min(len(b), 80)] }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -96,14 +95,14 @@ func (st *Store) selectUsersLocked(q userQuery) []*User {
 func (st *Store) searchUsersLocked(filter string) []*User {
 	m := newUserMatcher(filter)
 	var out []*User
-	keep := func(u *User) {
-		if m.match(u) {
+	keep := func(id int, u *User) {
+		if m.matchText(st.userSearch.textOf(id)) {
 			out = append(out, u)
 		}
 	}
 	if !st.userSearch.search(filter, keep) {
 		for _, u := range st.users {
-			keep(u)
+			keep(u.ID, u)
 		}
 	}
 	return out
@@ -196,113 +195,31 @@ func (st *Store) liveTrackerCountLocked(userID int) int {
 }
 
 // userMatcher is the text filter of user/list: a case-insensitive
-// substring of any of the documented fields.
+// substring of one of the documented fields, or of the id. Both sides are
+// compared folded rune by rune (foldKey): a user's folded text
+// (appendUserText) keeps each field apart, so a filter never matches
+// across two of them.
 type userMatcher struct {
-	needle foldNeedle
-	// idNeedle is set when the needle can match the id (only digits).
-	idNeedle []byte
+	needle []byte // the filter, folded
+	text   []byte // a user's folded text, worked out by match
 }
 
 func newUserMatcher(filter string) userMatcher {
-	m := userMatcher{needle: newFoldNeedle(filter)}
-	if allDigits(filter) {
-		m.idNeedle = []byte(filter)
-	}
-	return m
+	return userMatcher{needle: appendFolded(nil, filter)}
 }
 
 // match reports whether u matches. An empty needle matches everyone.
 func (m *userMatcher) match(u *User) bool {
-	if m.needle.s == "" {
+	if len(m.needle) == 0 {
 		return true
 	}
-	if m.idNeedle != nil {
-		var buf [20]byte
-		if bytes.Contains(strconv.AppendInt(buf[:0], int64(u.ID), 10), m.idNeedle) {
-			return true
-		}
-	}
-	for i := range userSearchFieldCount {
-		if m.needle.in(userSearchField(u, i)) {
-			return true
-		}
-	}
-	return false
+	m.text = appendUserText(m.text[:0], u)
+	return bytes.Contains(m.text, m.needle)
 }
 
-// foldNeedle is a string to find ignoring case. firsts are the spellings
-// of its first rune in every case (its Unicode fold orbit), so a search
-// jumps between candidates with strings.Index instead of decoding every
-// rune of the haystack.
-type foldNeedle struct {
-	s      string
-	firsts []string
-}
-
-func newFoldNeedle(s string) foldNeedle {
-	n := foldNeedle{s: s}
-	if s == "" {
-		return n
-	}
-	r, _ := utf8.DecodeRuneInString(s)
-	lower := unicode.ToLower(r)
-	for f := lower; ; {
-		n.firsts = append(n.firsts, string(f))
-		if f = unicode.SimpleFold(f); f == lower {
-			break
-		}
-	}
-	if lower == 'i' {
-		// İ (Turkish capital dotted I) lower-cases to i without being in
-		// i's fold orbit: the one such rune in Unicode.
-		n.firsts = append(n.firsts, "İ")
-	}
-	return n
-}
-
-// in reports whether the needle is in s, ignoring case, without
-// allocating.
-func (n *foldNeedle) in(s string) bool {
-	if n.s == "" {
-		return true
-	}
-	for _, first := range n.firsts {
-		for rest := s; ; {
-			i := strings.Index(rest, first)
-			if i < 0 {
-				break
-			}
-			if hasPrefixFold(rest[i:], n.s) {
-				return true
-			}
-			rest = rest[i+len(first):]
-		}
-	}
-	return false
-}
-
-// hasPrefixFold reports whether s starts with prefix, ignoring case rune
-// by rune (the two may differ in byte length).
-func hasPrefixFold(s, prefix string) bool {
-	for prefix != "" {
-		if s == "" {
-			return false
-		}
-		if c1, c2 := s[0], prefix[0]; c1 < utf8.RuneSelf && c2 < utf8.RuneSelf {
-			if c1 != c2 && lowerASCII(c1) != lowerASCII(c2) {
-				return false
-			}
-			s, prefix = s[1:], prefix[1:]
-			continue
-		}
-		r1, n1 := utf8.DecodeRuneInString(s)
-		r2, n2 := utf8.DecodeRuneInString(prefix)
-		if r1 != r2 && unicode.ToLower(r1) != unicode.ToLower(r2) {
-			return false
-		}
-		s, prefix = s[n1:], prefix[n2:]
-	}
-	return true
+// matchText reports whether a user whose folded text is text matches.
+func (m *userMatcher) matchText(text []byte) bool {
+	return len(m.needle) == 0 || bytes.Contains(text, m.needle)
 }
 
 func lowerASCII(c byte) byte {

@@ -854,7 +854,7 @@ func BenchmarkUserList(b *testing.B) {
 	}
 }
 
-func TestFoldNeedle(t *testing.T) {
+func TestFilterFolding(t *testing.T) {
 	for _, tc := range []struct {
 		haystack, needle string
 		want             bool
@@ -872,8 +872,8 @@ func TestFoldNeedle(t *testing.T) {
 		{"", "a", false},
 		{"aaab", "aab", true},
 	} {
-		n := newFoldNeedle(tc.needle)
-		if got := n.in(tc.haystack); got != tc.want {
+		m := newUserMatcher(tc.needle)
+		if got := m.matchText(appendFolded(nil, tc.haystack)); got != tc.want {
 			t.Errorf("%q in %q: %v", tc.needle, tc.haystack, got)
 		}
 	}
