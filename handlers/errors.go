@@ -21,54 +21,22 @@ func (a *app) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	l := i18n.From(c.Request().Context())
+	if panelclient.IsSessionEnded(err) {
+		a.o.Sessions.Clear(c.Response())
+		_ = a.toLogin(c, true)
+		return
+	}
 	v := templates.ErrorView{RequestID: requestID(c)}
+	v.Status, v.Title, v.Message = describeError(i18n.From(c.Request().Context()), err)
 	var apiErr *panelclient.APIError
 	var tErr *panelclient.TransportError
 	var he *echo.HTTPError
 	switch {
-	case panelclient.IsSessionEnded(err):
-		a.o.Sessions.Clear(c.Response())
-		_ = a.toLogin(c, true)
-		return
-	case errors.Is(err, errCSRF):
-		v.Status, v.Title, v.Message = http.StatusForbidden, l.T("error.csrf.title"), l.T("error.csrf.text")
-	case panelclient.IsForbidden(err):
-		v.Status, v.Title, v.Message = http.StatusForbidden, l.T("error.403.title"), l.T("error.403.text")
-	case panelclient.IsNotFound(err):
-		v.Status, v.Title, v.Message = http.StatusNotFound, l.T("error.404.title"), l.T("error.404.text")
 	case errors.As(err, &tErr):
-		v.Status, v.Title = http.StatusBadGateway, l.T("error.upstream.title")
-		v.Message = transportMessage(l, tErr)
-		if tErr.Kind == panelclient.KindTimeout {
-			v.Status = http.StatusGatewayTimeout
-		}
 		a.log().Warn("panel api failure", "request_id", v.RequestID, "action", tErr.Action, "kind", string(tErr.Kind), "error", tErr.Error())
 	case errors.As(err, &apiErr):
-		v.Status, v.Title = http.StatusBadGateway, l.T("error.upstream.title")
-		v.Message = apiMessage(l, apiErr)
-		if apiErr.HTTPStatus >= 400 && apiErr.HTTPStatus < 500 {
-			v.Status = http.StatusUnprocessableEntity
-		}
 		a.log().Warn("panel api refused", "request_id", v.RequestID, "action", apiErr.Action, "code", apiErr.Code)
-	case errors.As(err, &he):
-		v.Status = he.Code
-		switch he.Code {
-		case http.StatusForbidden:
-			v.Title, v.Message = l.T("error.403.title"), l.T("error.403.text")
-		case http.StatusRequestEntityTooLarge:
-			v.Title, v.Message = l.T("error.413.title"), l.T("error.413.text")
-		case http.StatusNotFound, http.StatusMethodNotAllowed:
-			v.Status = http.StatusNotFound
-			v.Title, v.Message = l.T("error.404.title"), l.T("error.404.text")
-		default:
-			v.Title, v.Message = l.T("error.500.title"), l.T("error.bad_request")
-			if he.Code >= 500 {
-				v.Message = l.T("error.500.text")
-			}
-		}
-	default:
-		v.Status, v.Title, v.Message = http.StatusInternalServerError, l.T("error.500.title"), l.T("error.500.text")
+	case v.Status == http.StatusInternalServerError && !errors.As(err, &he):
 		a.log().Error("request failed", "request_id", v.RequestID, "path", c.Request().URL.Path, "error", err.Error())
 	}
 	if c.Request().Method == http.MethodHead {
@@ -84,6 +52,51 @@ func (a *app) handleError(err error, c echo.Context) {
 		return
 	}
 	_ = a.render(c, v.Status, templates.ErrorPage(v))
+}
+
+// describeError words an error for the staff member: the status, title
+// and message of the notice or page that shows it. (An ended Panel session
+// is not worded: it sends the staff member to sign in again.)
+func describeError(l *i18n.Localizer, err error) (status int, title, message string) {
+	var apiErr *panelclient.APIError
+	var tErr *panelclient.TransportError
+	var he *echo.HTTPError
+	switch {
+	case errors.Is(err, errCSRF):
+		return http.StatusForbidden, l.T("error.csrf.title"), l.T("error.csrf.text")
+	case panelclient.IsForbidden(err):
+		return http.StatusForbidden, l.T("error.403.title"), l.T("error.403.text")
+	case panelclient.IsNotFound(err):
+		return http.StatusNotFound, l.T("error.404.title"), l.T("error.404.text")
+	case errors.As(err, &tErr):
+		status = http.StatusBadGateway
+		if tErr.Kind == panelclient.KindTimeout {
+			status = http.StatusGatewayTimeout
+		}
+		return status, l.T("error.upstream.title"), transportMessage(l, tErr)
+	case errors.As(err, &apiErr):
+		status = http.StatusBadGateway
+		if apiErr.HTTPStatus >= 400 && apiErr.HTTPStatus < 500 {
+			status = http.StatusUnprocessableEntity
+		}
+		return status, l.T("error.upstream.title"), apiMessage(l, apiErr)
+	case errors.As(err, &he):
+		switch he.Code {
+		case http.StatusForbidden:
+			return he.Code, l.T("error.403.title"), l.T("error.403.text")
+		case http.StatusRequestEntityTooLarge:
+			return he.Code, l.T("error.413.title"), l.T("error.413.text")
+		case http.StatusNotFound, http.StatusMethodNotAllowed:
+			return http.StatusNotFound, l.T("error.404.title"), l.T("error.404.text")
+		default:
+			message = l.T("error.bad_request")
+			if he.Code >= 500 {
+				message = l.T("error.500.text")
+			}
+			return he.Code, l.T("error.500.title"), message
+		}
+	}
+	return http.StatusInternalServerError, l.T("error.500.title"), l.T("error.500.text")
 }
 
 // transportMessage words a failure to reach or read the Panel API.

@@ -168,33 +168,16 @@ func (h *trackerHandlers) familyFailed(c echo.Context, v templates.TrackerFamily
 // ended session goes to the error handler, which sends the staff member to
 // sign in again (HX-Redirect for htmx), and so does any failure of a
 // fragment opened as a page of its own (the error page). For htmx the
-// failure is worded inside the fragment, which replaces its placeholder
-// with status 200: htmx swaps no error status, and the rest of the page
-// stands.
+// failure is worded, as the error page words it, inside the fragment,
+// which replaces its placeholder with status 200: the notice stands where
+// the owner or the clones would have, instead of a placeholder that never
+// fills, and the rest of the page stands.
 func (h *trackerHandlers) fragmentProblem(c echo.Context, part string, err error) (*templates.FragmentProblem, error) {
 	var he *echo.HTTPError
 	if panelclient.IsSessionEnded(err) || !wantsPartial(c) || errors.As(err, &he) {
 		return nil, err
 	}
 	h.log().Warn("tracker page: a fragment's call failed", "request_id", requestID(c), "part", part, "code", panelclient.Code(err), "error", err.Error())
-	return &templates.FragmentProblem{Message: fragmentText(i18n.From(c.Request().Context()), err), RequestID: requestID(c)}, nil
-}
-
-// fragmentText words a failed call as the error page would.
-func fragmentText(l *i18n.Localizer, err error) string {
-	var (
-		tErr   *panelclient.TransportError
-		apiErr *panelclient.APIError
-	)
-	switch {
-	case panelclient.IsForbidden(err):
-		return l.T("error.403.text")
-	case panelclient.IsNotFound(err):
-		return l.T("error.404.text")
-	case errors.As(err, &tErr):
-		return transportMessage(l, tErr)
-	case errors.As(err, &apiErr):
-		return apiMessage(l, apiErr)
-	}
-	return l.T("error.500.text")
+	_, _, message := describeError(i18n.From(c.Request().Context()), err)
+	return &templates.FragmentProblem{Message: message, RequestID: requestID(c)}, nil
 }

@@ -140,7 +140,7 @@ func (h *usersHandlers) list(c echo.Context) error {
 	for _, u := range res.List {
 		v.Rows = append(v.Rows, userRow(u))
 	}
-	v.ExportCols = userExportColumnChoices(nil)
+	v.ExportCols = defaultExportChoices
 	if listPartial(c) {
 		return h.render(c, http.StatusOK, templates.UsersTablePartial(v))
 	}

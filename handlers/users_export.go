@@ -55,6 +55,10 @@ var userExportColumns = []userExportColumn{
 // shows.
 var defaultUserExportColumns = []string{"id", "name", "balance", "bonus", "trackers_count", "login", "phone", "post_city", "creation_date"}
 
+// defaultExportChoices are the boxes every users page offers, worked out
+// once; pages only read them.
+var defaultExportChoices = userExportColumnChoices(nil)
+
 // userExportColumnChoices are the export form's checkboxes.
 func userExportColumnChoices(selected []string) []templates.UserExportColumn {
 	if len(selected) == 0 {
