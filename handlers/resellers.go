@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -129,12 +128,8 @@ func (h *resellerHandlers) list(c echo.Context) error {
 }
 
 func resellerRow(r panelclient.Subpaas) templates.ResellerRow {
-	created, _ := time.Parse(panelclient.DateLayout, r.CreationDate)
-	if created.IsZero() {
-		created = userTime(r.CreationDate)
-	}
 	return templates.ResellerRow{
-		ID: r.ID, Title: r.Title, JurName: r.JurName, Login: r.Login, Status: r.BlockType, Created: created,
+		ID: r.ID, Title: r.Title, JurName: r.JurName, Login: r.Login, Status: r.BlockType, Created: panelTime(r.CreationDate),
 		Users: r.UsersCount, ActiveUsers: r.ActiveUsersCount, Trackers: r.TrackersCount, ActiveTrkrs: r.ActiveTrackersCount,
 	}
 }

@@ -272,11 +272,14 @@ func trackerRow(t panelclient.Tracker, planNames map[int]string) templates.Track
 	}
 }
 
+// panelTimeLayouts are the shapes of the Panel's UTC dates and times.
+var panelTimeLayouts = []string{panelclient.DateTimeLayout, "2006-01-02 15:04", time.RFC3339, panelclient.DateLayout}
+
 // panelTime reads the Panel's UTC date and date-time strings; the zero
 // time for "" or anything unreadable.
 func panelTime(s string) time.Time {
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", time.RFC3339, "2006-01-02"} {
+	for _, layout := range panelTimeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t
 		}

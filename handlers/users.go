@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -170,7 +169,7 @@ func userRow(u panelclient.User) templates.UserRow {
 	return templates.UserRow{
 		ID: u.ID, Name: userName(u), Activated: u.Activated, Verified: u.Verified,
 		Balance: u.Balance, Bonus: u.Bonus, Trackers: u.TrackersCount,
-		Login: u.Login, Phone: u.Phone, City: city, Created: userTime(u.CreationDate),
+		Login: u.Login, Phone: u.Phone, City: city, Created: panelTime(u.CreationDate),
 	}
 }
 
@@ -191,18 +190,6 @@ func userName(u panelclient.User) string {
 		return u.Login
 	}
 	return strings.Join(parts, " ")
-}
-
-// userTime reads a Panel date/time ("2021-03-01 13:00:00", UTC) or date;
-// the zero time when it is empty or unreadable.
-func userTime(s string) time.Time {
-	if t, err := time.Parse(panelclient.DateTimeLayout, s); err == nil {
-		return t
-	}
-	if t, err := time.Parse(panelclient.DateLayout, s); err == nil {
-		return t
-	}
-	return time.Time{}
 }
 
 // userIDParam reads the {id} of a user route; anything else is a 404.
@@ -293,7 +280,7 @@ func (h *usersHandlers) show(c echo.Context) error {
 		return dErr
 	}
 	v := templates.UserDetailView{
-		U: d.User, Name: userName(d.User), Created: userTime(d.User.CreationDate),
+		U: d.User, Name: userName(d.User), Created: panelTime(d.User.CreationDate),
 		Discount: d.Discount, Can: can,
 		Delete: userDeleteViewOf(d.User),
 	}
@@ -326,7 +313,7 @@ func (h *usersHandlers) show(c echo.Context) error {
 				v.Trackers = append(v.Trackers, templates.UserTrackerRow{
 					ID: t.ID, Label: t.Label, Model: t.Source.Model, DeviceID: t.Source.DeviceID,
 					Status: t.Source.ConnectionStatus, Blocked: t.Source.Blocked, Clone: t.Clone, Deleted: t.Deleted,
-					LastOnline: userTime(t.LastConnection),
+					LastOnline: panelTime(t.LastConnection),
 				})
 			}
 			if v.TrackersAll < len(v.Trackers) {
@@ -381,7 +368,7 @@ func userTxRows(txs []panelclient.Transaction) []templates.UserTxRow {
 	rows := make([]templates.UserTxRow, 0, len(txs))
 	for _, t := range txs {
 		rows = append(rows, templates.UserTxRow{
-			Time: userTime(t.Timestamp), Description: t.Description, Type: t.Type, Subtype: t.Subtype,
+			Time: panelTime(t.Timestamp), Description: t.Description, Type: t.Type, Subtype: t.Subtype,
 			TrackerID: t.TrackerID, Amount: t.Amount, OldBalance: t.OldBalance, NewBalance: t.NewBalance,
 			BonusAmount: t.BonusAmount, OldBonus: t.OldBonus, NewBonus: t.NewBonus,
 		})
