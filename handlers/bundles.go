@@ -393,9 +393,9 @@ const bundleAttachMax = 200
 // each. A bundle already in another order is left there: it is detached
 // first, on purpose.
 func (h *bundleHandlers) attachToOrder(c echo.Context) error {
-	id := positiveInt(c.Param("id"))
-	if id == 0 {
-		return echo.NewHTTPError(http.StatusNotFound)
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	l := i18n.From(c.Request().Context())
 	v, err := h.orderView(c, id)

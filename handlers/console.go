@@ -55,7 +55,7 @@ const (
 
 // page shows the live log and the command line.
 func (h *consoleHandlers) page(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (s sseWriter) ping() error {
 // closes, "fail" with a worded reason when it cannot open. After "fail" or
 // a close the browser does not reconnect by itself.
 func (h *consoleHandlers) stream(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -333,7 +333,7 @@ func consoleErrorText(l *i18n.Localizer, err error) string {
 // send sends a command to the device (tracker/raw_command/send, by the
 // tracker's device ID). Its echo arrives on the console's log.
 func (h *consoleHandlers) send(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

@@ -115,9 +115,9 @@ func (h *menuHandlers) findOwn(c echo.Context) (panelclient.MenuPresetEntry, err
 }
 
 func (h *menuHandlers) find(c echo.Context) (panelclient.MenuPresetEntry, error) {
-	id := positiveInt(c.Param("id"))
-	if id == 0 {
-		return panelclient.MenuPresetEntry{}, echo.NewHTTPError(http.StatusNotFound)
+	id, err := pathID(c)
+	if err != nil {
+		return panelclient.MenuPresetEntry{}, err
 	}
 	presets, err := h.api.ListMenuPresets(c.Request().Context(), session(c).Hash)
 	if err != nil {

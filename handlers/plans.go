@@ -133,9 +133,9 @@ func (h *planHandlers) list(c echo.Context) error {
 // detail shows one plan and, for staff who may read trackers, the
 // trackers on it (the same tracker table as the Trackers section).
 func (h *planHandlers) detail(c echo.Context) error {
-	id := positiveInt(c.Param("id"))
-	if id == 0 {
-		return echo.NewHTTPError(http.StatusNotFound)
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	s := session(c)
 	ctx := c.Request().Context()

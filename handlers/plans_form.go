@@ -274,9 +274,9 @@ func (h *planHandlers) create(c echo.Context) error {
 
 // editForm shows a plan's form (tariffs: read, update).
 func (h *planHandlers) editForm(c echo.Context) error {
-	id := positiveInt(c.Param("id"))
-	if id == 0 {
-		return echo.NewHTTPError(http.StatusNotFound)
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	p, err := h.api.ReadTariff(c.Request().Context(), session(c).Hash, id)
 	if err != nil {
@@ -290,9 +290,9 @@ func (h *planHandlers) editForm(c echo.Context) error {
 // only the OpenAPI file names) go back unchanged; device_type is never
 // sent.
 func (h *planHandlers) update(c echo.Context) error {
-	id := positiveInt(c.Param("id"))
-	if id == 0 {
-		return echo.NewHTTPError(http.StatusNotFound)
+	id, err := pathID(c)
+	if err != nil {
+		return err
 	}
 	l := i18n.From(c.Request().Context())
 	ctx, hash := c.Request().Context(), session(c).Hash

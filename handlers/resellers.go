@@ -146,16 +146,8 @@ func resellerName(r *panelclient.Subpaas) string {
 	return "#" + strconv.Itoa(r.ID)
 }
 
-func resellerID(c echo.Context) (int, error) {
-	id := positiveInt(c.Param("id"))
-	if id == 0 {
-		return 0, echo.NewHTTPError(http.StatusNotFound)
-	}
-	return id, nil
-}
-
 func (h *resellerHandlers) read(c echo.Context) (*panelclient.Subpaas, error) {
-	id, err := resellerID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return nil, err
 	}
@@ -367,7 +359,7 @@ func (h *resellerHandlers) passwordForm(c echo.Context) error {
 // changePassword sets the reseller's panel password
 // (subpaas/password/change); the old one is not needed.
 func (h *resellerHandlers) changePassword(c echo.Context) error {
-	id, err := resellerID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

@@ -178,6 +178,16 @@ func cleanTrackerFilters(s *templates.ListState) {
 	}
 }
 
+// pathID reads the {id} of a route: a positive number, anything else is
+// a 404.
+func pathID(c echo.Context) (int, error) {
+	id := positiveInt(c.Param("id"))
+	if id == 0 {
+		return 0, echo.NewHTTPError(http.StatusNotFound)
+	}
+	return id, nil
+}
+
 // positiveInt parses a positive ID, 0 for anything else.
 func positiveInt(s string) int {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -287,19 +297,10 @@ func panelTime(s string) time.Time {
 	return time.Time{}
 }
 
-// trackerPathID reads the tracker ID of the URL; anything else is 404.
-func trackerPathID(c echo.Context) (int, error) {
-	id := positiveInt(c.Param("id"))
-	if id == 0 {
-		return 0, echo.NewHTTPError(http.StatusNotFound)
-	}
-	return id, nil
-}
-
 // readTracker reads the tracker of the URL. A tracker whose registration
 // was cancelled cannot be read any more (code 252): errTrackerGone.
 func (h *trackerHandlers) readTracker(c echo.Context) (*panelclient.Tracker, error) {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +318,7 @@ var errTrackerGone = errors.New("tracker registration cancelled")
 
 // trackerGone answers for a tracker whose registration was cancelled.
 func (h *trackerHandlers) trackerGone(c echo.Context) error {
-	id, _ := trackerPathID(c)
+	id, _ := pathID(c)
 	return h.render(c, http.StatusGone, templates.TrackerGonePage(id))
 }
 
@@ -330,7 +331,7 @@ func (h *trackerHandlers) trackerGone(c echo.Context) error {
 // answer first; the page names them as fragments (trackers_related.go)
 // that the browser loads as soon as the page is shown.
 func (h *trackerHandlers) detail(c echo.Context) error {
-	if _, err := trackerPathID(c); err != nil {
+	if _, err := pathID(c); err != nil {
 		return err
 	}
 	s := session(c)

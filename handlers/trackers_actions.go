@@ -32,7 +32,7 @@ func trackerEditView(t *panelclient.Tracker) templates.TrackerEditView {
 // editAgain shows the edit page again with what was sent and what is
 // wrong with it (422).
 func (h *trackerHandlers) editAgain(c echo.Context, form string, values map[string]string, errs templates.FieldErrors) error {
-	id, _ := trackerPathID(c)
+	id, _ := pathID(c)
 	v := templates.TrackerEditView{ID: id}
 	if t, err := h.api.ReadTracker(c.Request().Context(), session(c).Hash, id); err == nil {
 		v = trackerEditView(t)
@@ -46,7 +46,7 @@ func (h *trackerHandlers) editAgain(c echo.Context, form string, values map[stri
 // saveSettings saves the label, comment and deleted mark
 // (tracker/settings/update).
 func (h *trackerHandlers) saveSettings(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (h *trackerHandlers) saveSettings(c echo.Context) error {
 
 // saveSource blocks or unblocks the device (tracker/source/update).
 func (h *trackerHandlers) saveSource(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (h *trackerHandlers) refused(c echo.Context, op, apiOp string, values map[s
 // the moved tracker a new ID and answers with it; the staff member lands
 // on the tracker under that ID (or the old one when the Panel sent none).
 func (h *trackerHandlers) move(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (h *trackerHandlers) move(c echo.Context) error {
 
 // clone gives another user a clone of the tracker (tracker/clone).
 func (h *trackerHandlers) clone(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func (h *trackerHandlers) clone(c echo.Context) error {
 // money, so the form's one-time token is claimed first: the same form sent
 // again (a double click, "resend form") never reaches the Panel.
 func (h *trackerHandlers) changePlan(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func (h *trackerHandlers) changePlan(c echo.Context) error {
 // retryRegistration resends the device's registration commands
 // (tracker/register_retry).
 func (h *trackerHandlers) retryRegistration(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func (h *trackerHandlers) retryRegistration(c echo.Context) error {
 
 // deleteClone deletes a clone (tracker/delete_clone).
 func (h *trackerHandlers) deleteClone(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func (h *trackerHandlers) deleteClone(c echo.Context) error {
 // corrupt cancels the tracker's registration for good (tracker/corrupt).
 // The staff member must tick the agreement; without it nothing is sent.
 func (h *trackerHandlers) corrupt(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

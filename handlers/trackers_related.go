@@ -45,7 +45,7 @@ const trackerFamilyLimit = 100
 // owner answers the owner fragment: the owner's property with the name and
 // login user/read gives.
 func (h *trackerHandlers) owner(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (h *trackerHandlers) ownerFailed(c echo.Context, v templates.TrackerOwnerVi
 // the address says about it (its device, whether it is a clone); when it
 // is not, tracker/read decides.
 func (h *trackerHandlers) family(c echo.Context) error {
-	id, err := trackerPathID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

@@ -192,19 +192,10 @@ func userName(u panelclient.User) string {
 	return strings.Join(parts, " ")
 }
 
-// userIDParam reads the {id} of a user route; anything else is a 404.
-func userIDParam(c echo.Context) (int, error) {
-	id, err := strconv.Atoi(c.Param("id"))
-	if err != nil || id <= 0 {
-		return 0, echo.NewHTTPError(http.StatusNotFound)
-	}
-	return id, nil
-}
-
 // userFromPath reads the user the URL names (user/read): the start of
 // every page and action about one user.
 func (h *usersHandlers) userFromPath(c echo.Context) (int, *panelclient.UserDetails, error) {
-	id, err := userIDParam(c)
+	id, err := pathID(c)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -226,7 +217,7 @@ const (
 // each optional (by permission) and a failure of either shows in its own
 // section instead of failing the card.
 func (h *usersHandlers) show(c echo.Context) error {
-	id, err := userIDParam(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

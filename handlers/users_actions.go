@@ -30,7 +30,7 @@ func (h *usersHandlers) passwordForm(c echo.Context) error {
 // changePassword sets a user's new password (user/change_password) after
 // checking it against the password policy.
 func (h *usersHandlers) changePassword(c echo.Context) error {
-	id, err := userIDParam(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func parseUserAmount(s string) (float64, bool) {
 // spent once the call is made, whatever its outcome; a form shown again
 // after a refusal carries a new one.
 func (h *usersHandlers) changeBalance(c echo.Context) error {
-	id, err := userIDParam(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (h *usersHandlers) renderBalance(c echo.Context, v templates.UserBalanceVie
 // (user/mfa/settings/update). Allowing it turns it on with e-mail codes,
 // the only factor the Panel has.
 func (h *usersHandlers) updateMFA(c echo.Context) error {
-	id, err := userIDParam(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func (h *usersHandlers) deleteForm(c echo.Context) error {
 // has typed the user's login. The login is compared here first, so a typo
 // costs no Panel call that could half succeed.
 func (h *usersHandlers) deleteUser(c echo.Context) error {
-	id, err := userIDParam(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -304,7 +304,7 @@ var userAppHostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0
 // credential of the user: it goes into the redirect and nowhere else (no
 // page, no log line, no audit line).
 func (h *usersHandlers) loginAs(c echo.Context) error {
-	id, err := userIDParam(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -338,7 +338,7 @@ const userTxDefaultDays = 30
 // transactions shows a user's billing history over a date range (default
 // the last 30 days) with the totals of refills and charges.
 func (h *usersHandlers) transactions(c echo.Context) error {
-	id, err := userIDParam(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

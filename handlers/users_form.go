@@ -559,7 +559,7 @@ func (h *usersHandlers) editForm(c echo.Context) error {
 // cannot change: it comes from the Panel, not from the form. The user is
 // read first for it and for the fields the form does not show.
 func (h *usersHandlers) update(c echo.Context) error {
-	id, err := userIDParam(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
