@@ -86,23 +86,7 @@ func (b *bench) browseMemory(ctx context.Context, figure, budget string, think t
 
 	// Sample the RSS while everyone browses; VmHWM catches peaks between
 	// samples.
-	var peak atomic.Int64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				if rss, _, err := memOf(p.PID); err == nil && rss > peak.Load() {
-					peak.Store(rss)
-				}
-			}
-		}
-	})
+	stopSampling := sampleRSS(p.PID, 20*time.Millisecond, 0)
 	b.log.printf("memory: %d sessions browsing %d pages, pause %s", n, len(pages), think)
 	next := make([]int, n)
 	s := closedLoop(ctx, n, 4*time.Second+think, think, func(ctx context.Context, i int) error {
@@ -110,13 +94,12 @@ func (b *bench) browseMemory(ctx context.Context, figure, budget string, think t
 		next[i]++
 		return expect200(staffs[i].fetch(ctx, t.path, t.htmx))
 	})
-	close(stop)
-	wg.Wait()
+	sampled := stopSampling()
 	_, hwm, err := memOf(p.PID)
 	if err != nil {
 		return na(figure, "n/a ("+shortErr(err)+")", budget)
 	}
-	top := max(peak.Load(), hwm)
+	top := max(sampled, hwm)
 	value := fmt.Sprintf("peak %s (idle %s); %d pages, %.0f req/s, p50 %s, p99 %s", mb(top), mb(idle), s.N, s.RPS(), ms(s.P(0.5)), ms(s.P(0.99)))
 	if len(missing) > 0 {
 		value += "; not browsed: " + strings.Join(missing, ", ")
@@ -127,4 +110,33 @@ func (b *bench) browseMemory(ctx context.Context, figure, budget string, think t
 		ok = false
 	}
 	return row{Figure: figure, Value: value, Budget: budget, Verdict: check(ok)}
+}
+
+// sampleRSS watches a process's resident memory every interval until the
+// returned function is called, which gives the highest value seen (from
+// at least floor).
+func sampleRSS(pid int, every time.Duration, floor int64) (stop func() int64) {
+	var peak atomic.Int64
+	peak.Store(floor)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if rss, _, err := memOf(pid); err == nil && rss > peak.Load() {
+					peak.Store(rss)
+				}
+			}
+		}
+	})
+	return func() int64 {
+		close(done)
+		wg.Wait()
+		return peak.Load()
+	}
 }

@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/navixy-portal/portal/panelclient/panelsim"
@@ -168,29 +166,11 @@ func (b *bench) exportMemory(ctx context.Context, p *portal, st *staff, users in
 	if err != nil {
 		return na(figure, "n/a ("+shortErr(err)+")", budget)
 	}
-	var peak atomic.Int64
-	peak.Store(idle)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				if rss, _, err := memOf(p.PID); err == nil && rss > peak.Load() {
-					peak.Store(rss)
-				}
-			}
-		}
-	})
+	stopSampling := sampleRSS(p.PID, 10*time.Millisecond, idle)
 	start := time.Now()
 	wire, lines, status, err := download(ctx, st, "/users/export?format=csv")
 	took := time.Since(start)
-	close(stop)
-	wg.Wait()
+	top := stopSampling()
 	if err == nil && status == http.StatusNotFound {
 		return na(figure, "n/a (route missing)", budget)
 	}
@@ -200,7 +180,6 @@ func (b *bench) exportMemory(ctx context.Context, p *portal, st *staff, users in
 	if err != nil {
 		return na(figure, "n/a (export: "+shortErr(err)+")", budget)
 	}
-	top := peak.Load()
 	if _, hwm, err := memOf(p.PID); err == nil && hwm > hwmBefore {
 		top = max(top, hwm) // a new high-water mark was set during the export
 	}
