@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,7 +134,7 @@ func (b *bench) pageWithFragments(ctx context.Context, st *staff, figure, path s
 		errs := make([]error, len(frags))
 		var wg sync.WaitGroup
 		for i, f := range frags {
-			wg.Go(func() { errs[i] = b.fragment(ctx, st, path, f) })
+			wg.Go(func() { errs[i] = b.fragment(ctx, st, f) })
 		}
 		wg.Wait()
 		return errors.Join(errs...)
@@ -164,20 +163,10 @@ func (b *bench) pageWithFragments(ctx context.Context, st *staff, figure, path s
 	return row{Figure: figure, Value: value, Budget: budget, Verdict: info}
 }
 
-// fragment loads one fragment as htmx does from the page at from. A
-// fragment that answers with the notice of a failed call (one shows the
-// request id) counts as failed.
-func (b *bench) fragment(ctx context.Context, st *staff, from, path string) error {
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, st.base+path, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept-Encoding", "gzip")
-	req.Header.Set("HX-Request", "true")
-	req.Header.Set("HX-Current-URL", st.base+from)
-	pg, err := st.do(req)
+// fragment loads one fragment as htmx does. A fragment that answers with
+// the notice of a failed call (one shows the request id) counts as failed.
+func (b *bench) fragment(ctx context.Context, st *staff, path string) error {
+	pg, err := st.get(ctx, path, true)
 	if why := b.problem(b.main, pg, err); why != "" {
 		return fmt.Errorf("%s: %s", path, why)
 	}
