@@ -26,6 +26,8 @@ const (
 	budgetExportGrowth  = 2.0              // RSS during the 100k-row export over idle
 	upstreamLatency     = 50 * time.Millisecond
 	throughputClientsHi = 32
+	scaleWarmup         = 20  // untimed rounds before the scale comparisons
+	scaleSamples        = 200 // timed rounds of each scale comparison
 	listPath            = "/users?per_page=50"
 )
 

@@ -115,6 +115,43 @@ func sequential(ctx context.Context, n int, fn func(ctx context.Context) error) 
 	return s
 }
 
+// alternating warms each of fns up warm times, then times n rounds in
+// which each of them runs once, in turn. Figures compared as a ratio are
+// taken this way so that both sides see the same moments of a shared,
+// noisy machine, rather than one side its quiet second and the other its
+// busy one.
+func alternating(ctx context.Context, warm, n int, fns ...func(ctx context.Context) error) []stats {
+	for range warm {
+		for _, fn := range fns {
+			_ = fn(ctx)
+		}
+	}
+	out := make([]stats, len(fns))
+	start := time.Now()
+	for range n {
+		if ctx.Err() != nil {
+			break
+		}
+		for i, fn := range fns {
+			t0 := time.Now()
+			if err := fn(ctx); err != nil {
+				out[i].Errors++
+				if out[i].FirstErr == nil {
+					out[i].FirstErr = err
+				}
+				continue
+			}
+			out[i].lat = append(out[i].lat, time.Since(t0))
+			out[i].N++
+		}
+	}
+	for i := range out {
+		out[i].Elapsed = time.Since(start)
+		slices.Sort(out[i].lat)
+	}
+	return out
+}
+
 // verdict is a row's outcome.
 type verdict int
 
