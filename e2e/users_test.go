@@ -54,6 +54,13 @@ func TestBrowserUsersList(t *testing.T) {
 	}
 	// Mark the page: a full reload would lose the mark, an htmx swap keeps it.
 	tb.do(usersVoid(chromedp.Evaluate[bool](`window.__stay = true`)))
+	// Open the export form and untick a column: the table's swaps below
+	// must leave both alone and only bring the form's list state along.
+	tb.do(
+		chromedp.Click(chromedp.CSS(`[data-testid="users-export"] summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#exp-col-login`)),
+		chromedp.Click(chromedp.CSS(`#exp-col-login`)),
+	)
 
 	tb.do(chromedp.SendKeys(sel("list-search"), "smith"))
 	usersWait(tb, `location.search.includes('q=smith')`)
@@ -64,6 +71,14 @@ func TestBrowserUsersList(t *testing.T) {
 	tb.do(chromedp.Click(chromedp.CSS(`[data-testid="sort-balance"] a`)))
 	usersWait(tb, `location.search.includes('dir=desc')`)
 	usersWait(tb, `document.querySelector('[data-testid="sort-balance"]').getAttribute('aria-sort') === 'descending'`)
+	exportState := `[...new FormData(document.querySelector('[data-testid="export-form"]')).entries()].map(e => e.join('=')).join('&')`
+	got := "&" + searchEval[string](tb, exportState) + "&"
+	if !strings.Contains(got, "&q=smith&") || !strings.Contains(got, "&sort=balance&") || !strings.Contains(got, "&dir=desc&") || strings.Contains(got, "&cols=login&") || !strings.Contains(got, "&cols=id&") {
+		t.Errorf("after the swaps the export form sends %q", got)
+	}
+	if !searchEval[bool](tb, `document.querySelector('[data-testid="users-export"]').open`) {
+		t.Error("a swap of the table closed the export form")
+	}
 
 	// Clear the search: the sort chosen in the table stays.
 	tb.do(chromedp.SendKeys(sel("list-search"), strings.Repeat(kb.Backspace, len("smith"))))
@@ -122,7 +137,7 @@ func TestBrowserUsersLifecycle(t *testing.T) {
 		chromedp.SendKeys(sel("list-search"), "e2e.user"),
 	)
 	usersWait(tb, `document.querySelectorAll('[data-testid="user-row"]').length === 1`)
-	tb.do(chromedp.Click(sel("user-name")), chromedp.WaitVisible(sel("user-title")))
+	tb.do(chromedp.Click(chromedp.CSS(`[data-testid="user-row"] td:nth-child(2) a`)), chromedp.WaitVisible(sel("user-title")))
 
 	// Edit it.
 	tb.do(

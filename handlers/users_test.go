@@ -112,7 +112,11 @@ func TestUsersListShowsTheConsoleColumns(t *testing.T) {
 	if row.Find("[data-testid=badge-inactive]").Length() != 1 {
 		t.Errorf("user %d is not marked not activated", inactive.ID)
 	}
-	p.Doc.Find("[data-testid=user-balance]").Each(func(_ int, s *goquery.Selection) {
+	balances := p.Doc.Find("[data-testid=user-row] td:nth-child(3)")
+	if balances.Length() == 0 {
+		t.Fatal("no balances on the list")
+	}
+	balances.Each(func(_ int, s *goquery.Selection) {
 		neg := strings.HasPrefix(strings.TrimSpace(s.Text()), "−")
 		if neg != s.HasClass("neg") {
 			t.Errorf("balance %q: red=%v", s.Text(), s.HasClass("neg"))
@@ -220,6 +224,21 @@ func TestUsersListHTMXGetsTheTableAlone(t *testing.T) {
 	state := p.Doc.Find("#users-table-state")
 	if state.AttrOr("hx-swap-oob", "") != "true" || state.Find(`input[name=sort][value=login]`).Length() != 1 {
 		t.Error("the partial does not refresh the search form's sort (out of band)")
+	}
+	// The export form stays as the staff member left it; only its copy of
+	// the list state comes along, out of band.
+	if p.Has("[data-testid=export-form]") {
+		t.Error("the partial re-sends the export form, which would close it and drop its ticks")
+	}
+	exp := p.Doc.Find("#users-export-state")
+	if exp.AttrOr("hx-swap-oob", "") != "true" || exp.Find(`input[name=q][value=smith]`).Length() != 1 ||
+		exp.Find(`input[name=sort][value=login]`).Length() != 1 || exp.Find(`input[name=per_page]`).Length() != 0 {
+		html, _ := goquery.OuterHtml(exp)
+		t.Errorf("the partial's export state is %q", html)
+	}
+	page := b.Get("/users?q=smith&sort=login")
+	if n := page.Doc.Find(`[data-testid=export-form] #users-export-state input[name=q][value=smith]`).Length(); n != 1 {
+		t.Errorf("the page's export form carries the search %d times", n)
 	}
 	if p.Header.Get("Vary") == "" {
 		t.Error("no Vary header: a cache could serve the partial as the page")

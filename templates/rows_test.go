@@ -64,23 +64,28 @@ func TestUserRowsShowEveryValueAsText(t *testing.T) {
 	if id, _ := first.Attr("data-user-id"); id != "7" {
 		t.Errorf("data-user-id = %q", id)
 	}
-	for _, sel := range []string{`a[data-testid="user-id"]`, `a[data-testid="user-name"]`} {
-		if href, _ := first.Find(sel).Attr("href"); href != "/users/7" {
-			t.Errorf("%s href = %q", sel, href)
+	for _, col := range []int{0, 1} { // the id and the name open the card
+		if href, _ := cells.Eq(col).Find("a").Attr("href"); href != "/users/7" {
+			t.Errorf("cell %d links to %q", col, href)
 		}
 	}
-	if _, has := first.Find(`a[data-testid="user-name"]`).Attr("title"); has {
+	if _, has := cells.Eq(1).Find("a").Attr("title"); has {
 		t.Error("a short name has a title")
 	}
-	if c, _ := first.Find(`[data-testid="user-balance"]`).Attr("class"); c != "num neg" {
-		t.Errorf("negative balance class = %q", c)
+	cells.Each(func(i int, td *goquery.Selection) {
+		if c, _ := td.Attr("class"); c != map[bool]string{true: "neg"}[i == 2] {
+			t.Errorf("cell %d class = %q (only a negative balance has one)", i, c)
+		}
+	})
+	if c, has := tr.Eq(2).Find("td").Eq(2).Attr("class"); has {
+		t.Errorf("a zero balance has class %q", c)
 	}
 	if first.Find(".badge").Length() != 0 {
 		t.Error("an active, verified user has a badge")
 	}
 
 	second := tr.Eq(1)
-	name := second.Find(`a[data-testid="user-name"]`)
+	name := second.Find("td").Eq(1).Find("a")
 	if title, _ := name.Attr("title"); title != long {
 		t.Errorf("a clipped name's title is %q", title)
 	}
