@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -90,6 +91,32 @@ func FuzzUserForm(f *testing.F) {
 					t.Fatalf("message on unknown field %q for %q", field, body)
 				}
 			}
+		}
+	})
+}
+
+// FuzzPanelTimeMatchesTimeParse: the quick reader of the Panel's usual
+// date-time agrees with time.Parse over the Panel's layouts on anything.
+func FuzzPanelTimeMatchesTimeParse(f *testing.F) {
+	for _, s := range []string{
+		"2026-03-07 14:05:09", "2024-02-29 23:59:59", "2023-02-29 10:00:00", "2026-04-31 00:00:00",
+		"2026-13-01 00:00:00", "2026-00-10 00:00:00", "2026-01-00 00:00:00", "2026-01-01 24:00:00",
+		"2026-01-01 23:60:00", "2026-01-01 23:59:60", "0000-01-01 00:00:00", "9999-12-31 23:59:59",
+		"2026-1-07 14:05:09", "2026-01-07T14:05:09", "2026-01-07 14:05", "2026-01-07", "2026-01-07T14:05:09Z",
+		" 2026-03-07 14:05:09 ", "2026-03-07 14:05:0x", "+026-03-07 14:05:09", "2026-03-07 1४:05:09", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want time.Time
+		for _, layout := range panelTimeLayouts {
+			if v, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+				want = v
+				break
+			}
+		}
+		if got := panelTime(s); !got.Equal(want) || got.Location() != want.Location() {
+			t.Fatalf("panelTime(%q) = %v, time.Parse says %v", s, got, want)
 		}
 	})
 }
