@@ -170,3 +170,34 @@ func TestEverySearchFormKeepsTheSortAfterASwap(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesGoOutWithTheirLength: a rendered page is all in hand, so it is
+// sent with its length in one piece rather than in chunks, compressed or
+// not.
+func TestPagesGoOutWithTheirLength(t *testing.T) {
+	env := portaltest.New(t)
+	b := env.NewBrowser(t)
+	b.Login("admin", "admin")
+	for _, enc := range []string{"gzip", "identity"} {
+		req, _ := http.NewRequest(http.MethodGet, env.URL+"/users?per_page=100", nil)
+		req.Header.Set("Accept-Encoding", enc)
+		resp, err := b.HTTP.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wire, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(wire) < 4096 {
+			t.Fatalf("%s: a %d-byte page is too small to tell", enc, len(wire))
+		}
+		if resp.ContentLength != int64(len(wire)) || len(resp.TransferEncoding) != 0 {
+			t.Errorf("%s: Content-Length %d, Transfer-Encoding %v, for %d bytes", enc, resp.ContentLength, resp.TransferEncoding, len(wire))
+		}
+		if got := resp.Header.Get("Content-Encoding"); (enc == "gzip") != (got == "gzip") {
+			t.Errorf("asked for %s, got Content-Encoding %q", enc, got)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -76,7 +77,7 @@ const minGzip = 1024
 // body is large enough to gain from it.
 func writeCompressed(c echo.Context, status int, ctype string, body []byte) error {
 	if len(body) < minGzip || !strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
-		return c.Blob(status, ctype, body)
+		return sendWhole(c, status, ctype, body)
 	}
 	out := zipBufs.Get().(*bytes.Buffer)
 	out.Reset()
@@ -94,10 +95,17 @@ func writeCompressed(c echo.Context, status int, ctype string, body []byte) erro
 	zw.Reset(io.Discard) // let go of out before another request takes the writer
 	gzipWriters.give(zw)
 	if err != nil {
-		return c.Blob(status, ctype, body)
+		return sendWhole(c, status, ctype, body)
 	}
 	c.Response().Header().Set(echo.HeaderContentEncoding, "gzip")
-	return c.Blob(status, ctype, out.Bytes())
+	return sendWhole(c, status, ctype, out.Bytes())
+}
+
+// sendWhole sends a body that is all in hand with its length, so that it
+// goes out as it is rather than in chunks.
+func sendWhole(c echo.Context, status int, ctype string, body []byte) error {
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	return c.Blob(status, ctype, body)
 }
 
 // shell gathers the page frame's data for the request.
