@@ -84,6 +84,11 @@ type userListReply struct {
 	Count int    `json:"count"`
 }
 
+// userListRoom is the room userList keeps on its stack for a page's
+// users: the largest page size the console offers. A longer page grows
+// onto the heap.
+const userListRoom = 100
+
 // userList answers a page of the dealer's users, filtered and ordered as
 // asked, with the number of matching users.
 func (s *Server) userList(c *call) (any, error) {
@@ -94,9 +99,9 @@ func (s *Server) userList(c *call) (any, error) {
 	st := s.store
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	matched := st.selectUsersLocked(q)
-	page := q.page(matched)
-	out := userListReply{List: make([]User, len(page)), Count: len(matched)}
+	var room [userListRoom]*User
+	page, count := st.pageUsersLocked(q, room[:0])
+	out := userListReply{List: make([]User, len(page)), Count: count}
 	for i, u := range page {
 		out.List[i] = st.userViewLocked(u)
 	}

@@ -209,40 +209,44 @@ func TestUserIndexMatchesScan(t *testing.T) {
 	}
 }
 
-// checkDrawn checks n filters drawn from the stored users' fields: pieces
-// of a field in mixed case, pieces running across two fields (which must
-// not match unless one field holds them), one rune changed.
+// checkDrawn checks n filters drawn from the stored users (drawFilter).
 func (c *indexChecker) checkDrawn(r *rand.Rand, n int) {
 	c.t.Helper()
 	c.st.mu.RLock()
 	users := slices.Clone(c.st.users)
 	c.st.mu.RUnlock()
 	for range n {
-		u := users[r.IntN(len(users))]
-		fields := userSearchFields(u)
-		f := fields[r.IntN(len(fields))]
-		var filter string
-		switch k := r.IntN(10); {
-		case k < 5: // a piece of one field
-			filter = shuffleCase(r, someRunes(f, r.IntN(utf8.RuneCountInString(f)+1), 1+r.IntN(8)))
-		case k < 7: // the end of one field and the start of the next
-			i := r.IntN(len(fields) - 1)
-			a, b := fields[i], fields[i+1]
-			na := utf8.RuneCountInString(a)
-			filter = someRunes(a, max(0, na-1-r.IntN(4)), 5) + someRunes(b, 0, 1+r.IntN(4))
-		case k < 8: // the id, or part of it
-			id := strconv.Itoa(u.ID)
-			filter = id[r.IntN(len(id)):]
-		case k < 9: // one rune changed
-			rs := []rune(someRunes(f, 0, 2+r.IntN(6)))
-			if len(rs) > 0 {
-				rs[r.IntN(len(rs))] = rune('a' + r.IntN(26))
-			}
-			filter = string(rs)
-		default: // a whole field
-			filter = f
+		c.check(drawFilter(r, users))
+	}
+}
+
+// drawFilter draws a filter from one of users' fields: a piece of a field
+// in mixed case, a piece running across two fields (which must not match
+// unless one field holds it), the id or part of it, a piece with one rune
+// changed, or a whole field.
+func drawFilter(r *rand.Rand, users []*User) string {
+	u := users[r.IntN(len(users))]
+	fields := userSearchFields(u)
+	f := fields[r.IntN(len(fields))]
+	switch k := r.IntN(10); {
+	case k < 5: // a piece of one field
+		return shuffleCase(r, someRunes(f, r.IntN(utf8.RuneCountInString(f)+1), 1+r.IntN(8)))
+	case k < 7: // the end of one field and the start of the next
+		i := r.IntN(len(fields) - 1)
+		a, b := fields[i], fields[i+1]
+		na := utf8.RuneCountInString(a)
+		return someRunes(a, max(0, na-1-r.IntN(4)), 5) + someRunes(b, 0, 1+r.IntN(4))
+	case k < 8: // the id, or part of it
+		id := strconv.Itoa(u.ID)
+		return id[r.IntN(len(id)):]
+	case k < 9: // one rune changed
+		rs := []rune(someRunes(f, 0, 2+r.IntN(6)))
+		if len(rs) > 0 {
+			rs[r.IntN(len(rs))] = rune('a' + r.IntN(26))
 		}
-		c.check(filter)
+		return string(rs)
+	default: // a whole field
+		return f
 	}
 }
 
@@ -396,6 +400,124 @@ func TestUserIndexNarrows(t *testing.T) {
 		matches := len(st.scanUsersLocked(userQuery{filter: tc.filter, orderBy: "id", ascending: true}))
 		if candidates > tc.most || candidates < matches {
 			t.Errorf("%q: %d candidates for %d matches, want at most %d", tc.filter, candidates, matches, tc.most)
+		}
+	}
+}
+
+// checkPages compares, for one filter, user/list's page (pageUsersLocked)
+// with the page cut out of the whole selection (selectUsersLocked), under
+// offsets and limits around the page size and the number of matches, and
+// returns that number.
+func checkPages(t *testing.T, st *Store, filter string) int {
+	t.Helper()
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	count := len(st.selectUsersLocked(userQuery{filter: filter, orderBy: "id", ascending: true}))
+	type page struct {
+		offset, limit int
+		hasLimit      bool
+	}
+	var pages []page
+	for _, offset := range []int{0, 1, 49, 50, count - 1, count, count + 5} {
+		for _, l := range []page{{limit: 0}, {limit: 0, hasLimit: true}, {limit: 1, hasLimit: true}, {limit: 50, hasLimit: true}} {
+			if offset >= 0 {
+				pages = append(pages, page{offset, l.limit, l.hasLimit})
+			}
+		}
+	}
+	// The other orders and hide_inactive page the selection as before: the
+	// first pages of 50 show that they still do.
+	firstPages := []page{{0, 50, true}, {1, 50, true}}
+	for i, order := range []userQuery{
+		{orderBy: "id", ascending: true},
+		{orderBy: "id", ascending: true, hideInactive: true},
+		{orderBy: "id", ascending: false},
+		{orderBy: "login", ascending: true},
+	} {
+		order.filter = filter
+		matched := st.selectUsersLocked(order) // the selection does not depend on the page
+		ps := pages
+		if i > 0 {
+			ps = firstPages
+		}
+		for _, p := range ps {
+			q := order
+			q.offset, q.limit, q.hasLimit = p.offset, p.limit, p.hasLimit
+			want := q.page(matched)
+			got, n := st.pageUsersLocked(q, make([]*User, 0, 3))
+			if n != len(matched) || !slices.Equal(userIDs(got), userIDs(want)) {
+				t.Errorf("filter %q, %+v: page %d users %v of %d, want %d users %v of %d",
+					filter, q, len(got), head(userIDs(got)), n, len(want), head(userIDs(want)), len(matched))
+			}
+		}
+	}
+	return count
+}
+
+// TestUserListPageMatchesSelection checks that user/list's page, counted
+// while the search walks its matches, is the page of the whole selection
+// for the fixed filters and filters drawn from the users, before and
+// after the users change, and that the reply carries it.
+func TestUserListPageMatchesSelection(t *testing.T) {
+	s := New(WithSeed(SeedConfig{Users: 2000, Trackers: 3000}))
+	st := s.Store()
+	r := rand.New(rand.NewPCG(2000, 11))
+	checkAll := func(stage string) {
+		t.Helper()
+		st.mu.RLock()
+		users := slices.Clone(st.users)
+		st.mu.RUnlock()
+		filters := append([]string{""}, fixedFilters...)
+		for range 300 {
+			filters = append(filters, drawFilter(r, users))
+		}
+		few, many := 0, 0
+		for _, f := range filters {
+			switch n := checkPages(t, st, f); {
+			case n > 50:
+				many++
+			case n > 0:
+				few++
+			}
+		}
+		t.Logf("%s: %d filters, %d with a page or less of matches, %d with more", stage, len(filters), few, many)
+		if few < 50 || many < 20 {
+			t.Errorf("%s: %d filters with a page or less of matches, %d with more: the comparison proves little", stage, few, many)
+		}
+	}
+	checkAll("seeded")
+	(&indexChecker{t: t, st: st}).mutate(s, r)
+	checkAll("after changes")
+
+	// The reply: user/list's list and count are the selection's.
+	admin := login(t, s, "admin", "admin")
+	for _, filter := range []string{"smith", "sm", "a", "иван", "12", "zzzzzz", ""} {
+		st.mu.RLock()
+		all := userIDs(st.selectUsersLocked(userQuery{filter: filter, orderBy: "id", ascending: true}))
+		st.mu.RUnlock()
+		for _, page := range []struct{ offset, limit int }{{0, 50}, {49, 50}, {len(all) - 1, 50}, {0, 0}, {1, 0}} {
+			offset := max(page.offset, 0)
+			body := fmt.Sprintf(`{"filter":%q,"offset":%d,"limit":%d}`, filter, offset, page.limit)
+			if page.limit == 0 { // no limit: every user from the offset on
+				body = fmt.Sprintf(`{"filter":%q,"offset":%d}`, filter, offset)
+			}
+			var reply struct {
+				List []struct {
+					ID int `json:"id"`
+				} `json:"list"`
+				Count int `json:"count"`
+			}
+			if err := json.Unmarshal(userCall(t, s, admin, "user/list", body).body, &reply); err != nil {
+				t.Fatal(err)
+			}
+			ids := make([]int, len(reply.List))
+			for i, u := range reply.List {
+				ids[i] = u.ID
+			}
+			if want := pageOf(all, offset, page.limit); reply.Count != len(all) || !slices.Equal(ids, want) {
+				t.Errorf("user/list %s: %d users %v of %d, want %d users %v of %d",
+					body, len(ids), head(ids), reply.Count, len(want), head(want), len(all))
+			}
 		}
 	}
 }

@@ -88,16 +88,47 @@ func (st *Store) selectUsersLocked(q userQuery) []*User {
 	return out
 }
 
+// pageUsersLocked returns the page of users q asks user/list for and the
+// number of users matching q. In the list's default order, id ascending
+// with inactive users shown, a filter's matches are counted in id order
+// as the search finds them and only the page's users are kept, appended
+// to dst: no list of every match is made. Otherwise the page is cut out
+// of the selection (selectUsersLocked) and may be part of the store's own
+// list: callers must not modify it. Caller holds st.mu.
+func (st *Store) pageUsersLocked(q userQuery, dst []*User) (page []*User, count int) {
+	if q.filter == "" || q.orderBy != "id" || !q.ascending || q.hideInactive {
+		matched := st.selectUsersLocked(q)
+		return q.page(matched), len(matched)
+	}
+	// As page: no limit is every user from the offset on, limit 0 none.
+	unlimited := !q.hasLimit && q.limit == 0
+	page = dst
+	st.eachMatchLocked(q.filter, func(u *User) {
+		if count >= q.offset && (unlimited || count-q.offset < q.limit) {
+			page = append(page, u)
+		}
+		count++
+	})
+	return page, count
+}
+
 // searchUsersLocked works out the users whose text matches filter, in id
-// order: the search index (user_index.go) yields candidates and the
-// matcher decides. A filter the index cannot narrow down is a scan that
-// allocates nothing per user. Caller holds st.mu.
+// order (eachMatchLocked). Caller holds st.mu.
 func (st *Store) searchUsersLocked(filter string) []*User {
-	m := newUserMatcher(filter)
 	var out []*User
+	st.eachMatchLocked(filter, func(u *User) { out = append(out, u) })
+	return out
+}
+
+// eachMatchLocked calls yield, in id order, with every user whose text
+// matches filter: the search index (user_index.go) yields candidates and
+// the matcher decides. A filter the index cannot narrow down is a scan
+// that allocates nothing per user. Caller holds st.mu.
+func (st *Store) eachMatchLocked(filter string, yield func(u *User)) {
+	m := newUserMatcher(filter)
 	keep := func(id int, u *User) {
 		if m.matchText(st.userSearch.textOf(id)) {
-			out = append(out, u)
+			yield(u)
 		}
 	}
 	if !st.userSearch.search(filter, keep) {
@@ -105,7 +136,6 @@ func (st *Store) searchUsersLocked(filter string) []*User {
 			keep(u.ID, u)
 		}
 	}
-	return out
 }
 
 // sortUsersLocked orders users by key; ties keep id order.
