@@ -444,85 +444,137 @@ func (r *jsonReader) decodeMember(key string, names []string, set func(key strin
 // userNames are the member names of a User.
 var userNames = jsonNames(reflect.TypeFor[User]())
 
-func (u *User) decodeFrom(r *jsonReader) {
-	r.object(func(key string) { r.decodeMember(key, userNames, func(k string) bool { return u.set(r, k) }) })
+// field is one member of a shape the decoder knows by name.
+type field[T any] struct {
+	name string
+	read func(v *T, r *jsonReader)
 }
 
-// set reads the member k of a user, reporting false for a name it does
-// not know. TestUserFastDecoderKnowsEveryField keeps it in step with the
-// struct.
-func (u *User) set(r *jsonReader, k string) bool {
-	switch k {
-	case "id":
-		r.readInt(&u.ID)
-	case "dealer_id":
-		r.readInt(&u.DealerID)
-	case "login":
-		r.readString(&u.Login)
-	case "activated":
-		r.readBool(&u.Activated)
-	case "verified":
-		r.readBool(&u.Verified)
-	case "phone_verified":
-		r.readBool(&u.PhoneVerified)
-	case "legal_type":
-		r.readString(&u.LegalType)
-	case "first_name":
-		r.readString(&u.FirstName)
-	case "middle_name":
-		r.readString(&u.MiddleName)
-	case "last_name":
-		r.readString(&u.LastName)
-	case "legal_name":
-		r.readString(&u.LegalName)
-	case "phone":
-		r.readString(&u.Phone)
-	case "post_country":
-		r.readString(&u.PostCountry)
-	case "post_index":
-		r.readString(&u.PostIndex)
-	case "post_region":
-		r.readString(&u.PostRegion)
-	case "post_city":
-		r.readString(&u.PostCity)
-	case "post_street_address":
-		r.readString(&u.PostStreetAddress)
-	case "registered_country":
-		r.readString(&u.RegisteredCountry)
-	case "registered_index":
-		r.readString(&u.RegisteredIndex)
-	case "registered_region":
-		r.readString(&u.RegisteredRegion)
-	case "registered_city":
-		r.readString(&u.RegisteredCity)
-	case "registered_street_address":
-		r.readString(&u.RegisteredStreetAddress)
-	case "state_reg_num":
-		r.readString(&u.StateRegNum)
-	case "tin":
-		r.readString(&u.TIN)
-	case "okpo_code":
-		r.readString(&u.OKPOCode)
-	case "iec":
-		r.readString(&u.IEC)
-	case "balance":
-		r.readFloat(&u.Balance)
-	case "bonus":
-		r.readFloat(&u.Bonus)
-	case "creation_date":
-		r.readString(&u.CreationDate)
-	case "trackers_count":
-		r.readInt(&u.TrackersCount)
-	case "comment":
-		r.readString(&u.Comment)
-	case "menu_preset_id":
-		r.readIntPtr(&u.MenuPresetID)
-	case "mfa_allowed":
-		r.readBool(&u.MFAAllowed)
-	default:
-		return false
+// userFields are a User's members in the order the Panel sends them, which
+// fields reads first (see fields).
+var userFields = []field[User]{
+	{"id", func(u *User, r *jsonReader) { r.readInt(&u.ID) }},
+	{"dealer_id", func(u *User, r *jsonReader) { r.readInt(&u.DealerID) }},
+	{"login", func(u *User, r *jsonReader) { r.readString(&u.Login) }},
+	{"activated", func(u *User, r *jsonReader) { r.readBool(&u.Activated) }},
+	{"verified", func(u *User, r *jsonReader) { r.readBool(&u.Verified) }},
+	{"phone_verified", func(u *User, r *jsonReader) { r.readBool(&u.PhoneVerified) }},
+	{"legal_type", func(u *User, r *jsonReader) { r.readString(&u.LegalType) }},
+	{"first_name", func(u *User, r *jsonReader) { r.readString(&u.FirstName) }},
+	{"middle_name", func(u *User, r *jsonReader) { r.readString(&u.MiddleName) }},
+	{"last_name", func(u *User, r *jsonReader) { r.readString(&u.LastName) }},
+	{"legal_name", func(u *User, r *jsonReader) { r.readString(&u.LegalName) }},
+	{"phone", func(u *User, r *jsonReader) { r.readString(&u.Phone) }},
+	{"post_country", func(u *User, r *jsonReader) { r.readString(&u.PostCountry) }},
+	{"post_index", func(u *User, r *jsonReader) { r.readString(&u.PostIndex) }},
+	{"post_region", func(u *User, r *jsonReader) { r.readString(&u.PostRegion) }},
+	{"post_city", func(u *User, r *jsonReader) { r.readString(&u.PostCity) }},
+	{"post_street_address", func(u *User, r *jsonReader) { r.readString(&u.PostStreetAddress) }},
+	{"registered_country", func(u *User, r *jsonReader) { r.readString(&u.RegisteredCountry) }},
+	{"registered_index", func(u *User, r *jsonReader) { r.readString(&u.RegisteredIndex) }},
+	{"registered_region", func(u *User, r *jsonReader) { r.readString(&u.RegisteredRegion) }},
+	{"registered_city", func(u *User, r *jsonReader) { r.readString(&u.RegisteredCity) }},
+	{"registered_street_address", func(u *User, r *jsonReader) { r.readString(&u.RegisteredStreetAddress) }},
+	{"state_reg_num", func(u *User, r *jsonReader) { r.readString(&u.StateRegNum) }},
+	{"tin", func(u *User, r *jsonReader) { r.readString(&u.TIN) }},
+	{"okpo_code", func(u *User, r *jsonReader) { r.readString(&u.OKPOCode) }},
+	{"iec", func(u *User, r *jsonReader) { r.readString(&u.IEC) }},
+	{"balance", func(u *User, r *jsonReader) { r.readFloat(&u.Balance) }},
+	{"bonus", func(u *User, r *jsonReader) { r.readFloat(&u.Bonus) }},
+	{"creation_date", func(u *User, r *jsonReader) { r.readString(&u.CreationDate) }},
+	{"trackers_count", func(u *User, r *jsonReader) { r.readInt(&u.TrackersCount) }},
+	{"comment", func(u *User, r *jsonReader) { r.readString(&u.Comment) }},
+	{"menu_preset_id", func(u *User, r *jsonReader) { r.readIntPtr(&u.MenuPresetID) }},
+	{"mfa_allowed", func(u *User, r *jsonReader) { r.readBool(&u.MFAAllowed) }},
+}
+
+// userFieldIndex finds a User member by its exact name.
+var userFieldIndex = fieldIndex(userFields)
+
+func fieldIndex[T any](fields []field[T]) map[string]int {
+	m := make(map[string]int, len(fields))
+	for i, f := range fields {
+		m[f.name] = i
 	}
-	return true
+	return m
+}
+
+func (u *User) decodeFrom(r *jsonReader) { fields(r, u, userFields, userFieldIndex, userNames) }
+
+// fields reads an object into v, like object with decodeMember, but first
+// tries the member that followed the last one read: the Panel sends a
+// shape's members in the same order every time, so most names are matched
+// by one comparison with the bytes at the cursor instead of being read and
+// looked up. A name that is not the expected one, or is spelled with
+// escapes, or has white space before its colon, takes the general way:
+// read, matched exactly (index), then case-insensitively (names), or
+// skipped.
+func fields[T any](r *jsonReader, v *T, fs []field[T], index map[string]int, names []string) {
+	switch r.next() {
+	case 'n':
+		r.literal("null")
+		return
+	case '{':
+	default:
+		r.fail("expected an object")
+		return
+	}
+	if !r.enter() {
+		return
+	}
+	defer func() { r.depth-- }()
+	r.i++
+	if r.next() == '}' {
+		r.i++
+		return
+	}
+	want := 0
+	for r.err == nil {
+		if r.next() != '"' {
+			r.fail("expected a member name")
+			return
+		}
+		at := -1
+		if want < len(fs) {
+			name := fs[want].name
+			end := r.i + 1 + len(name)
+			if end+1 < len(r.s) && r.s[end] == '"' && r.s[end+1] == ':' && r.s[r.i+1:end] == name {
+				at, r.i = want, end+1
+			}
+		}
+		if at < 0 {
+			key := r.str()
+			if r.next() != ':' {
+				r.fail("expected ':'")
+				return
+			}
+			i, ok := index[key]
+			if !ok {
+				if k, folded := foldedKey(key, names); folded {
+					i, ok = index[k]
+				}
+			}
+			if !ok {
+				r.i++
+				r.skip()
+				goto next
+			}
+			at = i
+		}
+		r.i++ // the colon
+		fs[at].read(v, r)
+		want = at + 1
+	next:
+		switch r.next() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return
+		default:
+			r.fail("expected ',' or '}'")
+		}
+	}
 }
 
 // userListNames are the member names of a UserList.

@@ -61,6 +61,20 @@ var fastDecodeSeeds = []string{
 	`{}`,
 	`{"list":[[]]}`,
 	`{"list":[{"menu_preset_id":"3"}]}`,
+	// The members in the Panel's order (read by one comparison each), then
+	// out of order, spelled with an escape, with space before the colon,
+	// cased differently, repeated, unknown, and cut off after a name.
+	`{"list":[{"id":1,"dealer_id":2,"login":"l","activated":true,"verified":true,"phone_verified":false,"legal_type":"individual","first_name":"f","middle_name":"m","last_name":"n","legal_name":"","phone":"1","post_country":"c","post_index":"i","post_region":"r","post_city":"c","post_street_address":"s","registered_country":"","registered_index":"","registered_region":"","registered_city":"","registered_street_address":"","state_reg_num":"","tin":"","okpo_code":"","iec":"","balance":1.5,"bonus":0,"creation_date":"2024-01-02 03:04:05","trackers_count":3,"comment":"","menu_preset_id":2,"mfa_allowed":false}]}`,
+	`{"list":[{"login":"l","id":1,"dealer_id":2,"id":3,"dealer_id":4}]}`,
+	`{"list":[{"id":1,"\u0064ealer_id":2,"login":"l"}]}`,
+	`{"list":[{"id" :1,"dealer_id"	:2,"login"
+:"l"}]}`,
+	`{"list":[{"id":1,"Dealer_ID":2,"login":"l","dealer_id":5}]}`,
+	`{"list":[{"id":1,"dealer":2,"dealer_id":3,"dealer_idx":4,"login":"l"}]}`,
+	`{"list":[{"id":1,"dealer_id"`,
+	`{"list":[{"id":1,"dealer_id":`,
+	`{"list":[{"id":1,"dealer_id"}]}`,
+	`{"list":[{"mfa_allowed":true,"id":1}]}`,
 }
 
 // decodeBoth decodes doc into a UserList with encoding/json and with the
@@ -100,11 +114,20 @@ func FuzzFastDecodeMatchesEncodingJSON(f *testing.F) {
 }
 
 // TestUserFastDecoderKnowsEveryField sets every member of a User, one at a
-// time, so a field added to the struct but not to User.set fails here.
+// time, so a field added to the struct but not to userFields fails here.
 func TestUserFastDecoderKnowsEveryField(t *testing.T) {
 	typ := reflect.TypeFor[User]()
 	if len(userNames) != typ.NumField() {
 		t.Fatalf("User has %d fields, %d with JSON names", typ.NumField(), len(userNames))
+	}
+	// The decoder expects the members in the struct's order, which is the
+	// order the Panel sends them in.
+	var order []string
+	for _, f := range userFields {
+		order = append(order, f.name)
+	}
+	if !reflect.DeepEqual(order, userNames) {
+		t.Errorf("userFields are %v, the struct's members %v", order, userNames)
 	}
 	for f := range typ.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -119,7 +142,7 @@ func TestUserFastDecoderKnowsEveryField(t *testing.T) {
 		case k == reflect.Bool:
 			value = `true`
 		default:
-			t.Fatalf("field %s: kind %s has no case here nor in User.set", f.Name, k)
+			t.Fatalf("field %s: kind %s has no case here nor in userFields", f.Name, k)
 		}
 		doc := `{"list":[{"` + name + `":` + value + `}],"count":1}`
 		want, got, wantErr, gotErr := decodeBoth([]byte(doc))
