@@ -136,8 +136,9 @@ func (h *usersHandlers) list(c echo.Context) error {
 		CanCreate: sess.Perms.CanAll(usersPermCreate),
 		CanImport: sess.Perms.CanAll(usersPermCreate),
 	}
-	for _, u := range res.List {
-		v.Rows = append(v.Rows, userRow(u))
+	v.Rows = make([]templates.UserRow, len(res.List))
+	for i := range res.List {
+		v.Rows[i] = userRow(res.List[i])
 	}
 	v.ExportCols = defaultExportChoices
 	if listPartial(c) {
@@ -180,16 +181,23 @@ func userName(u panelclient.User) string {
 	if u.LegalType == panelclient.LegalTypeLegalEntity && strings.TrimSpace(u.LegalName) != "" {
 		return u.LegalName
 	}
-	var parts []string
-	for _, s := range []string{u.LastName, u.FirstName, u.MiddleName} {
-		if s = strings.TrimSpace(s); s != "" {
-			parts = append(parts, s)
+	// Built in one string: a list page names 50 to 100 users.
+	last, first, middle := strings.TrimSpace(u.LastName), strings.TrimSpace(u.FirstName), strings.TrimSpace(u.MiddleName)
+	var b strings.Builder
+	b.Grow(len(last) + len(first) + len(middle) + 2)
+	for _, s := range [...]string{last, first, middle} {
+		if s == "" {
+			continue
 		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s)
 	}
-	if len(parts) == 0 {
+	if b.Len() == 0 {
 		return u.Login
 	}
-	return strings.Join(parts, " ")
+	return b.String()
 }
 
 // userFromPath reads the user the URL names (user/read): the start of

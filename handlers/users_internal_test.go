@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/navixy-portal/portal/i18n"
+	"github.com/navixy-portal/portal/panelclient"
 )
 
 func TestOnceGuardClaimsATokenOnce(t *testing.T) {
@@ -139,5 +140,24 @@ func TestExportDefusesFormulas(t *testing.T) {
 	}
 	if csvSeparator(i18n.For(i18n.EN)) != ',' || csvSeparator(i18n.For(i18n.RU)) != ';' {
 		t.Error("CSV separators: English ',', Russian ';'")
+	}
+}
+
+func TestUserNameIsHowTheConsoleNamesAUser(t *testing.T) {
+	for _, tc := range []struct {
+		u    panelclient.User
+		want string
+	}{
+		{panelclient.User{LastName: "Smith", FirstName: "Anna", MiddleName: "Maria", Login: "a@x"}, "Smith Anna Maria"},
+		{panelclient.User{LastName: " Smith ", FirstName: "", MiddleName: "\tMaria", Login: "a@x"}, "Smith Maria"},
+		{panelclient.User{FirstName: "Anna", Login: "a@x"}, "Anna"},
+		{panelclient.User{LastName: "  ", Login: "a@x"}, "a@x"},
+		{panelclient.User{LegalType: panelclient.LegalTypeLegalEntity, LegalName: "Acme Ltd", LastName: "Smith", Login: "a@x"}, "Acme Ltd"},
+		{panelclient.User{LegalType: panelclient.LegalTypeLegalEntity, LegalName: " ", LastName: "Smith", Login: "a@x"}, "Smith"},
+		{panelclient.User{LegalName: "Acme Ltd", FirstName: "Ivan", Login: "a@x"}, "Ivan"},
+	} {
+		if got := userName(tc.u); got != tc.want {
+			t.Errorf("userName(%+v) = %q, want %q", tc.u, got, tc.want)
+		}
 	}
 }
