@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -11,7 +12,8 @@ import (
 // htmx partial) with the user/list call it wraps, made straight to the
 // emulator, at 1 and at 32 concurrent staff members, each with their own
 // session. The difference is what the portal itself costs: cookie decode,
-// the extra hop, decoding the Panel's answer, rendering, gzip.
+// the extra hop, decoding the Panel's answer, rendering, gzip. The three
+// take turns, so that they share the machine's moods alike.
 func (b *bench) throughput(ctx context.Context) {
 	const n = throughputClientsHi
 	budgetLatency := fmt.Sprintf("p50 <= direct + %s", ms(budgetP50Overhead))
@@ -61,25 +63,37 @@ func (b *bench) throughput(ctx context.Context) {
 
 	for _, c := range []int{1, n} {
 		b.log.printf("throughput: %d client(s)", c)
-		d := b.measure(ctx, c, direct)
+		// The direct call and the two pages take turns (see interleaved),
+		// except a page whose probe failed, which is left out.
+		targets := []func(context.Context, int) error{direct}
+		kinds := []struct {
+			name    string
+			do      func(context.Context, int) error
+			problem string
+		}{{"full page", full, fullProblem}, {"htmx partial", partial, partialProblem}}
+		for _, k := range kinds {
+			if k.problem == "" {
+				targets = append(targets, k.do)
+			}
+		}
+		st := interleaved(ctx, c, b.cfg.step, targets...)
+		d := st[0]
 		b.add(row{
 			Figure:  fmt.Sprintf("user/list direct (limit 50, %d rows), %d client(s)", len(probe.List), c),
 			Value:   describe(d),
 			Budget:  "baseline",
 			Verdict: pick(d.Errors == 0, info, fail),
 		})
-		for _, kind := range []struct {
-			name    string
-			do      func(context.Context, int) error
-			problem string
-		}{{"full page", full, fullProblem}, {"htmx partial", partial, partialProblem}} {
+		next := 1
+		for _, kind := range kinds {
 			figure := fmt.Sprintf("%s %s, %d client(s)", listPath, kind.name, c)
 			budget := pick(c == 1, budgetLatency, budgetRPS)
 			if kind.problem != "" {
 				b.add(na(figure, kind.problem, budget))
 				continue
 			}
-			p := b.measure(ctx, c, kind.do)
+			p := st[next]
+			next++
 			if p.Errors > 0 || p.N == 0 {
 				b.add(na(figure, fmt.Sprintf("%d errors, first: %v", p.Errors, p.FirstErr), budget))
 				continue
@@ -96,10 +110,37 @@ func (b *bench) throughput(ctx context.Context) {
 	}
 }
 
-// measure warms a target up briefly, then runs it for -step.
-func (b *bench) measure(ctx context.Context, clients int, do func(context.Context, int) error) stats {
-	closedLoop(ctx, clients, 300*time.Millisecond, 0, do)
-	return closedLoop(ctx, clients, b.cfg.step, 0, do)
+// interleavedRounds is how many turns each target of a throughput
+// comparison gets.
+const interleavedRounds = 6
+
+// interleaved measures targets at the same number of clients for dur each,
+// in interleavedRounds turns of dur/interleavedRounds: direct, full page,
+// partial, direct, full page, ... after a short warm-up of each. The
+// machine is shared and its load drifts over seconds; taking turns puts
+// every target through the same drift, so their ratio is not a comparison
+// of a quiet moment with a busy one.
+func interleaved(ctx context.Context, clients int, dur time.Duration, targets ...func(context.Context, int) error) []stats {
+	for _, do := range targets {
+		closedLoop(ctx, clients, 300*time.Millisecond, 0, do)
+	}
+	out := make([]stats, len(targets))
+	for range interleavedRounds {
+		for i, do := range targets {
+			s := closedLoop(ctx, clients, dur/interleavedRounds, 0, do)
+			out[i].lat = append(out[i].lat, s.lat...)
+			out[i].N += s.N
+			out[i].Errors += s.Errors
+			out[i].Elapsed += s.Elapsed
+			if out[i].FirstErr == nil {
+				out[i].FirstErr = s.FirstErr
+			}
+		}
+	}
+	for i := range out {
+		slices.Sort(out[i].lat)
+	}
+	return out
 }
 
 // probeList loads the 50-row list once and says what is wrong with it.
