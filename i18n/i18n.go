@@ -156,6 +156,51 @@ func (l *Localizer) Number(n float64, decimals int) string {
 // AppendNumber appends Number(n, decimals) to dst. A negative number that
 // rounds to zero shows no minus sign.
 func (l *Localizer) AppendNumber(dst []byte, n float64, decimals int) []byte {
+	// Most amounts are whole cents: scaled to their decimals they sit on
+	// an integer, which is then the correctly rounded result strconv would
+	// give, and is written without its float formatting. Below 2^40 the
+	// product is off by at most 2^-13, far from a rounding boundary.
+	if decimals >= 0 && decimals < len(pow10) {
+		if s := math.Abs(n) * pow10[decimals]; s < 1<<40 {
+			if r := math.Round(s); math.Abs(s-r) < 1e-6 {
+				return l.appendScaled(dst, n < 0, uint64(r), decimals)
+			}
+		}
+	}
+	return l.appendNumberFloat(dst, n, decimals)
+}
+
+// pow10 are the scales of the decimals AppendNumber writes without float
+// formatting.
+var pow10 = [...]float64{1, 10, 100, 1000, 10000}
+
+// appendScaled appends r / 10^decimals, a number already rounded to its
+// decimals, minus sign first unless it is zero.
+func (l *Localizer) appendScaled(dst []byte, neg bool, r uint64, decimals int) []byte {
+	var tmp [32]byte
+	digits := strconv.AppendUint(tmp[:0], r, 10)
+	if pad := decimals + 1 - len(digits); pad > 0 { // 0.05 is "5" before its point is placed
+		var z [32]byte
+		digits = append(z[:copy(z[:], "00000"[:pad])], digits...)
+	}
+	if neg && r != 0 {
+		dst = append(dst, "−"...)
+	}
+	whole, frac := digits[:len(digits)-decimals], digits[len(digits)-decimals:]
+	dst = l.appendGrouped(dst, whole)
+	if decimals > 0 {
+		if l.Lang == RU {
+			dst = append(dst, ',')
+		} else {
+			dst = append(dst, '.')
+		}
+		dst = append(dst, frac...)
+	}
+	return dst
+}
+
+// appendNumberFloat is AppendNumber through strconv's float formatting.
+func (l *Localizer) appendNumberFloat(dst []byte, n float64, decimals int) []byte {
 	var tmp [40]byte
 	s := strconv.AppendFloat(tmp[:0], math.Abs(n), 'f', decimals, 64)
 	whole, frac, _ := bytes.Cut(s, []byte{'.'})

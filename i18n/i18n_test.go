@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"context"
+	"math"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -130,4 +131,27 @@ func TestTranslateFallsBack(t *testing.T) {
 	if got := For(EN).T("login.err.throttled", 7); got != "Too many attempts. Try again in 7 s." {
 		t.Errorf("args: %q", got)
 	}
+}
+
+// FuzzAppendNumberMatchesFloatFormatting: the integer way of writing whole
+// cents gives what strconv's float formatting gives, in both languages.
+func FuzzAppendNumberMatchesFloatFormatting(f *testing.F) {
+	for _, n := range []float64{0, -0.0, 1291.8, -1234.5, 0.05, -0.001, 0.004999, 0.005, 99.995, 1e12, -1e12, 1099511627775.99,
+		123456.7891, 0.1 + 0.2, 1e-9, -1e-9, 17.1234, math.MaxFloat64, math.Inf(1), math.NaN(), 5e-324} {
+		for d := range 6 {
+			f.Add(n, d)
+		}
+	}
+	f.Fuzz(func(t *testing.T, n float64, decimals int) {
+		if decimals < 0 || decimals > 6 {
+			return
+		}
+		for _, l := range []*Localizer{For(EN), For(RU)} {
+			got := string(l.AppendNumber(nil, n, decimals))
+			want := string(l.appendNumberFloat(nil, n, decimals))
+			if got != want {
+				t.Fatalf("%s: AppendNumber(%v, %d) = %q, float formatting gives %q", l.Lang, n, decimals, got, want)
+			}
+		}
+	})
 }
