@@ -118,10 +118,23 @@ func (l *Localizer) AppendDate(dst []byte, t time.Time) []byte {
 	if t.IsZero() {
 		return append(dst, "—"...)
 	}
-	if l.Lang == RU {
-		return t.AppendFormat(dst, "02.01.2006")
+	y, m, d := t.Date()
+	if y < 1000 || y > 9999 {
+		if l.Lang == RU {
+			return t.AppendFormat(dst, "02.01.2006")
+		}
+		return t.AppendFormat(dst, "2006-01-02")
 	}
-	return t.AppendFormat(dst, "2006-01-02")
+	// A list writes a date on every row: the digits go straight in.
+	two := func(dst []byte, v int) []byte { return append(dst, byte('0'+v/10), byte('0'+v%10)) }
+	if l.Lang == RU {
+		dst = append(two(dst, d), '.')
+		dst = append(two(dst, int(m)), '.')
+		return strconv.AppendInt(dst, int64(y), 10)
+	}
+	dst = append(strconv.AppendInt(dst, int64(y), 10), '-')
+	dst = append(two(dst, int(m)), '-')
+	return two(dst, d)
 }
 
 // DateTime formats a moment to the minute.

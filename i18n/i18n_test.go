@@ -155,3 +155,21 @@ func FuzzAppendNumberMatchesFloatFormatting(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendDateMatchesTimeFormat: dates written digit by digit read as
+// time.Format writes them, in both languages, across years and zones.
+func TestAppendDateMatchesTimeFormat(t *testing.T) {
+	zone := time.FixedZone("far east", 14*3600)
+	for _, day := range []time.Time{
+		time.Date(2026, 3, 7, 14, 5, 0, 0, time.UTC), time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(999, 5, 5, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 2, 29, 23, 0, 0, 0, zone),
+	} {
+		for lang, layout := range map[Lang]string{EN: "2006-01-02", RU: "02.01.2006"} {
+			if got, want := string(For(lang).AppendDate(nil, day)), day.Format(layout); got != want {
+				t.Errorf("%s: %v is %q, want %q", lang, day, got, want)
+			}
+		}
+	}
+}
