@@ -136,7 +136,7 @@ func TestTranslateFallsBack(t *testing.T) {
 // FuzzAppendNumberMatchesFloatFormatting: the integer way of writing whole
 // cents gives what strconv's float formatting gives, in both languages.
 func FuzzAppendNumberMatchesFloatFormatting(f *testing.F) {
-	for _, n := range []float64{0, -0.0, 1291.8, -1234.5, 0.05, -0.001, 0.004999, 0.005, 99.995, 1e12, -1e12, 1099511627775.99,
+	for _, n := range []float64{0, math.Copysign(0, -1), 1291.8, -1234.5, 0.05, -0.001, 0.004999, 0.005, 99.995, 1e12, -1e12, 1099511627775.99,
 		123456.7891, 0.1 + 0.2, 1e-9, -1e-9, 17.1234, math.MaxFloat64, math.Inf(1), math.NaN(), 5e-324} {
 		for d := range 6 {
 			f.Add(n, d)
