@@ -554,17 +554,17 @@ func fields[T any](r *jsonReader, v *T, fs []field[T], index map[string]int, nam
 					i, ok = index[k]
 				}
 			}
-			if !ok {
-				r.i++
-				r.skip()
-				goto next
+			if ok {
+				at = i
 			}
-			at = i
 		}
 		r.i++ // the colon
-		fs[at].read(v, r)
-		want = at + 1
-	next:
+		if at < 0 {
+			r.skip()
+		} else {
+			fs[at].read(v, r)
+			want = at + 1
+		}
 		switch r.next() {
 		case ',':
 			r.i++
