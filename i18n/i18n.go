@@ -196,20 +196,7 @@ func (l *Localizer) appendScaled(dst []byte, neg bool, r uint64, decimals int) [
 		var z [32]byte
 		digits = append(z[:copy(z[:], "00000"[:pad])], digits...)
 	}
-	if neg && r != 0 {
-		dst = append(dst, "−"...)
-	}
-	whole, frac := digits[:len(digits)-decimals], digits[len(digits)-decimals:]
-	dst = l.appendGrouped(dst, whole)
-	if decimals > 0 {
-		if l.Lang == RU {
-			dst = append(dst, ',')
-		} else {
-			dst = append(dst, '.')
-		}
-		dst = append(dst, frac...)
-	}
-	return dst
+	return l.appendParts(dst, neg && r != 0, digits[:len(digits)-decimals], digits[len(digits)-decimals:])
 }
 
 // appendNumberFloat is AppendNumber through strconv's float formatting.
@@ -217,11 +204,18 @@ func (l *Localizer) appendNumberFloat(dst []byte, n float64, decimals int) []byt
 	var tmp [40]byte
 	s := strconv.AppendFloat(tmp[:0], math.Abs(n), 'f', decimals, 64)
 	whole, frac, _ := bytes.Cut(s, []byte{'.'})
-	if n < 0 && len(bytes.Trim(s, "0.")) > 0 {
+	return l.appendParts(dst, n < 0 && len(bytes.Trim(s, "0.")) > 0, whole, frac)
+}
+
+// appendParts appends a number from its digits: the minus sign when minus,
+// the whole part grouped in threes, and the decimals (if any) after the
+// language's decimal separator.
+func (l *Localizer) appendParts(dst []byte, minus bool, whole, frac []byte) []byte {
+	if minus {
 		dst = append(dst, "−"...)
 	}
 	dst = l.appendGrouped(dst, whole)
-	if decimals > 0 {
+	if len(frac) > 0 {
 		if l.Lang == RU {
 			dst = append(dst, ',')
 		} else {

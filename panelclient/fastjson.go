@@ -107,27 +107,54 @@ func (r *jsonReader) enter() bool {
 	return true
 }
 
-// object reads an object, calling member for each key with the cursor on
-// its value; member must read exactly one value. A null is read as nothing.
-func (r *jsonReader) object(member func(key string)) {
+// openObject reads an object's opening brace and reports whether members
+// follow, the cursor then on the first. A null or an empty object is read
+// whole and reports false, as does an error. On true the object counts
+// towards the nesting limit until the caller decrements r.depth.
+func (r *jsonReader) openObject() bool {
 	switch r.next() {
 	case 'n':
 		r.literal("null")
-		return
+		return false
 	case '{':
 	default:
 		r.fail("expected an object")
-		return
+		return false
 	}
 	if !r.enter() {
-		return
+		return false
 	}
-	defer func() { r.depth-- }()
 	r.i++
 	if r.next() == '}' {
 		r.i++
+		r.depth--
+		return false
+	}
+	return true
+}
+
+// moreMembers reads what follows an object's member: true for a comma,
+// false for the closing brace or an error.
+func (r *jsonReader) moreMembers() bool {
+	switch r.next() {
+	case ',':
+		r.i++
+		return true
+	case '}':
+		r.i++
+	default:
+		r.fail("expected ',' or '}'")
+	}
+	return false
+}
+
+// object reads an object, calling member for each key with the cursor on
+// its value; member must read exactly one value. A null is read as nothing.
+func (r *jsonReader) object(member func(key string)) {
+	if !r.openObject() {
 		return
 	}
+	defer func() { r.depth-- }()
 	for r.err == nil {
 		if r.next() != '"' {
 			r.fail("expected a member name")
@@ -140,14 +167,8 @@ func (r *jsonReader) object(member func(key string)) {
 		}
 		r.i++
 		member(key)
-		switch r.next() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
+		if !r.moreMembers() {
 			return
-		default:
-			r.fail("expected ',' or '}'")
 		}
 	}
 }
@@ -510,24 +531,10 @@ func (u *User) decodeFrom(r *jsonReader) { fields(r, u, userFields, userFieldInd
 // read, matched exactly (index), then case-insensitively (names), or
 // skipped.
 func fields[T any](r *jsonReader, v *T, fs []field[T], index map[string]int, names []string) {
-	switch r.next() {
-	case 'n':
-		r.literal("null")
-		return
-	case '{':
-	default:
-		r.fail("expected an object")
-		return
-	}
-	if !r.enter() {
+	if !r.openObject() {
 		return
 	}
 	defer func() { r.depth-- }()
-	r.i++
-	if r.next() == '}' {
-		r.i++
-		return
-	}
 	want := 0
 	for r.err == nil {
 		if r.next() != '"' {
@@ -565,14 +572,8 @@ func fields[T any](r *jsonReader, v *T, fs []field[T], index map[string]int, nam
 			fs[at].read(v, r)
 			want = at + 1
 		}
-		switch r.next() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
+		if !r.moreMembers() {
 			return
-		default:
-			r.fail("expected ',' or '}'")
 		}
 	}
 }
