@@ -88,10 +88,22 @@ func TestBrowserTrackerExport(t *testing.T) {
 		t.Fatalf("download link %q before any search", h)
 	}
 
+	// Open the column form and untick a column: the searches below must
+	// leave both alone and only bring the form's list state along.
+	tb.do(
+		chromedp.Click(chromedp.CSS(`[data-testid="trackers-export"] summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#trk-exp-col-id`)),
+		chromedp.Click(chromedp.CSS(`#trk-exp-col-id`)),
+	)
+
 	tb.do(chromedp.SendKeys(sel("list-search"), "telfmb9"))
 	searchEval[bool](tb, `(() => { const s = document.querySelector('[data-testid="filter-clones"]'); s.value = 'exclude'; s.dispatchEvent(new Event('change', {bubbles: true})); return true })()`)
 	tb.waitJS(`location.search.includes('q=telfmb9') && location.search.includes('clones=exclude')`, 10*time.Second)
 	tb.waitJS(href+`.includes('q=telfmb9') && `+href+`.includes('clones=exclude')`, 10*time.Second)
+	tb.waitJS(`(() => { const f = new URLSearchParams(new FormData(document.querySelector('[data-testid="trackers-export-form"]'))); return f.get('q') === 'telfmb9' && f.get('clones') === 'exclude' })()`, 10*time.Second)
+	if !searchEval[bool](tb, `document.querySelector('[data-testid="trackers-export"] details').open && !document.querySelector('#trk-exp-col-id').checked`) {
+		t.Error("a swap of the table closed the column form or undid its ticks")
+	}
 
 	raw := searchEval[string](tb, `fetch(`+href+` + '&cols=id,owner_login,model_code,clone').then(async r => JSON.stringify({status: r.status, type: r.headers.get('content-type'), body: await r.text()}))`, chromedp.EvalAwaitPromise)
 	var res struct {

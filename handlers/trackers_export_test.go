@@ -63,6 +63,19 @@ func TestTrackerExportFollowsTheListState(t *testing.T) {
 	if form.Find(`input[type=hidden][name=tariff_id]`).AttrOr("value", "") != "2" || form.Find(`input[name=cols]`).Length() < 10 {
 		t.Error("the column form does not carry the list state or the columns")
 	}
+	// A swap of the table brings the links and the form's state along out
+	// of band, and leaves the column form itself as the staff member left it.
+	part := b.Get("/trackers?q=abc&clones=exclude", portaltest.HTMX...)
+	if part.Has(`[data-testid="trackers-export-form"]`) {
+		t.Error("the partial re-sends the column form, which would close it and drop its ticks")
+	}
+	links, state := part.Doc.Find("#trackers-export-links"), part.Doc.Find("#trackers-export-state")
+	if links.AttrOr("hx-swap-oob", "") != "true" || !strings.Contains(links.Find(`[data-testid="trackers-download-csv"]`).AttrOr("href", ""), "q=abc") {
+		t.Error("the partial does not refresh the Download links out of band")
+	}
+	if state.AttrOr("hx-swap-oob", "") != "true" || state.Find(`input[name=q][value=abc]`).Length() != 1 || state.Find(`input[name=clones][value=exclude]`).Length() != 1 {
+		t.Error("the partial does not refresh the column form's list state out of band")
+	}
 
 	env.Sim.ResetCalls()
 	rows := exportCSV(t, b, env, href+"&cols=id,user_id,owner_login,plan_name,clone")

@@ -1528,7 +1528,7 @@ func TrackersPage(v TrackersPageView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TrackersExport(v.Export, false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = TrackersExport(v.Export).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
