@@ -130,6 +130,14 @@ func (s ListState) HiddenFields(names ...string) [][2]string {
 	})
 }
 
+// searchFormFields are the parts of the state a list's search form
+// carries beside its own inputs: the sort and the page size.
+func (s ListState) searchFormFields() [][2]string {
+	return slices.DeleteFunc(s.query(nil), func(p [2]string) bool {
+		return p[0] != "sort" && p[0] != "dir" && p[0] != "per_page"
+	})
+}
+
 // values is the state's query as url.Values.
 func (s ListState) values() url.Values {
 	v := url.Values{}
