@@ -93,26 +93,7 @@ func closedLoop(ctx context.Context, clients int, dur, think time.Duration, do f
 
 // sequential times n runs of fn one after the other.
 func sequential(ctx context.Context, n int, fn func(ctx context.Context) error) stats {
-	var s stats
-	start := time.Now()
-	for range n {
-		if ctx.Err() != nil {
-			break
-		}
-		t0 := time.Now()
-		if err := fn(ctx); err != nil {
-			s.Errors++
-			if s.FirstErr == nil {
-				s.FirstErr = err
-			}
-			continue
-		}
-		s.lat = append(s.lat, time.Since(t0))
-		s.N++
-	}
-	s.Elapsed = time.Since(start)
-	slices.Sort(s.lat)
-	return s
+	return alternating(ctx, 0, n, fn)[0]
 }
 
 // alternating warms each of fns up warm times, then times n rounds in
@@ -147,6 +128,39 @@ func alternating(ctx context.Context, warm, n int, fns ...func(ctx context.Conte
 	}
 	for i := range out {
 		out[i].Elapsed = time.Since(start)
+		slices.Sort(out[i].lat)
+	}
+	return out
+}
+
+// interleavedRounds is how many turns each target of a throughput
+// comparison gets.
+const interleavedRounds = 6
+
+// interleaved measures targets at the same number of clients for dur each,
+// in interleavedRounds turns of dur/interleavedRounds: direct, full page,
+// partial, direct, full page, ... after a short warm-up of each. The
+// machine is shared and its load drifts over seconds; taking turns puts
+// every target through the same drift, so their ratio is not a comparison
+// of a quiet moment with a busy one.
+func interleaved(ctx context.Context, clients int, dur time.Duration, targets ...func(context.Context, int) error) []stats {
+	for _, do := range targets {
+		closedLoop(ctx, clients, 300*time.Millisecond, 0, do)
+	}
+	out := make([]stats, len(targets))
+	for range interleavedRounds {
+		for i, do := range targets {
+			s := closedLoop(ctx, clients, dur/interleavedRounds, 0, do)
+			out[i].lat = append(out[i].lat, s.lat...)
+			out[i].N += s.N
+			out[i].Errors += s.Errors
+			out[i].Elapsed += s.Elapsed
+			if out[i].FirstErr == nil {
+				out[i].FirstErr = s.FirstErr
+			}
+		}
+	}
+	for i := range out {
 		slices.Sort(out[i].lat)
 	}
 	return out

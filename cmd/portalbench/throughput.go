@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 )
 
@@ -108,39 +107,6 @@ func (b *bench) throughput(ctx context.Context) {
 			b.add(row{Figure: figure, Value: value, Budget: budget, Verdict: check(ok && d.Errors == 0)})
 		}
 	}
-}
-
-// interleavedRounds is how many turns each target of a throughput
-// comparison gets.
-const interleavedRounds = 6
-
-// interleaved measures targets at the same number of clients for dur each,
-// in interleavedRounds turns of dur/interleavedRounds: direct, full page,
-// partial, direct, full page, ... after a short warm-up of each. The
-// machine is shared and its load drifts over seconds; taking turns puts
-// every target through the same drift, so their ratio is not a comparison
-// of a quiet moment with a busy one.
-func interleaved(ctx context.Context, clients int, dur time.Duration, targets ...func(context.Context, int) error) []stats {
-	for _, do := range targets {
-		closedLoop(ctx, clients, 300*time.Millisecond, 0, do)
-	}
-	out := make([]stats, len(targets))
-	for range interleavedRounds {
-		for i, do := range targets {
-			s := closedLoop(ctx, clients, dur/interleavedRounds, 0, do)
-			out[i].lat = append(out[i].lat, s.lat...)
-			out[i].N += s.N
-			out[i].Errors += s.Errors
-			out[i].Elapsed += s.Elapsed
-			if out[i].FirstErr == nil {
-				out[i].FirstErr = s.FirstErr
-			}
-		}
-	}
-	for i := range out {
-		slices.Sort(out[i].lat)
-	}
-	return out
 }
 
 // probeList loads the 50-row list once and says what is wrong with it.
