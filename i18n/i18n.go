@@ -155,10 +155,11 @@ func (l *Localizer) Int(n int64) string { return string(l.AppendInt(nil, n)) }
 func (l *Localizer) AppendInt(dst []byte, n int64) []byte {
 	var tmp [24]byte
 	digits := strconv.AppendInt(tmp[:0], n, 10)
-	if digits[0] == '-' {
-		dst, digits = append(dst, "−"...), digits[1:]
+	minus := digits[0] == '-'
+	if minus {
+		digits = digits[1:]
 	}
-	return l.appendGrouped(dst, digits)
+	return l.appendParts(dst, minus, digits, nil)
 }
 
 // Number formats n with exactly decimals digits after the separator.
