@@ -35,9 +35,13 @@ func parseAnswer(action, hash string, status int, contentType string, data []byt
 	// success, the error envelope otherwise.
 	if topLevelSuccess(body) {
 		var err error
+		// Only these exact types: a type embedding one of them would
+		// otherwise take its decoder and leave its own fields unread.
 		switch o := out.(type) {
 		case nil:
-		case fastDecoder:
+		case *UserList:
+			err = decodeFast(body, o)
+		case *User:
 			err = decodeFast(body, o)
 		default:
 			err = json.Unmarshal(body, out)

@@ -261,17 +261,13 @@ func (r *jsonReader) str() string {
 // escaped finds the end of the string token starting at quote, which has
 // a backslash in it, and unquotes it.
 func (r *jsonReader) escaped(quote int) string {
-	for j := quote + 1; j < len(r.data); j++ {
-		switch r.data[j] {
-		case '\\':
-			j++
-		case '"':
-			return r.unquote(quote, j+1)
-		}
+	end := skipString(r.data, quote)
+	if end < 0 {
+		r.i = len(r.data)
+		r.fail("unterminated string")
+		return ""
 	}
-	r.i = len(r.data)
-	r.fail("unterminated string")
-	return ""
+	return r.unquote(quote, end)
 }
 
 func (r *jsonReader) unquote(from, to int) string {

@@ -226,3 +226,19 @@ func BenchmarkUserListDecode(b *testing.B) {
 		}
 	})
 }
+
+// TestFastDecoderOnlyForItsOwnTypes: a type that embeds a shape with a
+// hand-written decoder is read whole, its own fields included.
+func TestFastDecoderOnlyForItsOwnTypes(t *testing.T) {
+	var out struct {
+		UserList
+		Extra int `json:"extra"`
+	}
+	doc := []byte(`{"success":true,"list":[{"id":3}],"count":1,"extra":7}`)
+	if err := parseAnswer("user/list", "", 200, "application/json", doc, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Extra != 7 || out.Count != 1 || len(out.List) != 1 || out.List[0].ID != 3 {
+		t.Errorf("decoded %+v", out)
+	}
+}
