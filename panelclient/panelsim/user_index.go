@@ -85,9 +85,8 @@ type posting struct {
 const userSearchFieldCount = 18
 
 // userSearchField returns the i-th searched field, 0 <= i <
-// userSearchFieldCount. The matcher reads them one by one and stops at
-// the first hit: most hits are in the login, and every field read costs a
-// memory access on a user the search has not touched yet.
+// userSearchFieldCount: the fields whose folded text a user's search text
+// holds, each kept apart from the next.
 func userSearchField(u *User, i int) string {
 	switch i {
 	case 0:
@@ -148,8 +147,9 @@ func bigramKey(a, b rune) uint64     { return uint64(a)<<21 | uint64(b) }
 
 // foldKey is the rune a field's or a filter's rune is indexed as. The
 // filter takes two runes as equal when they are the same or lower-case the
-// same (hasPrefixFold; an invalid byte decodes as utf8.RuneError on both
-// sides), so runes the filter takes as equal always get the same key.
+// same (both sides are folded the same way, appendFolded; an invalid byte
+// decodes as utf8.RuneError), so runes the filter takes as equal always
+// get the same key.
 func foldKey(r rune) rune {
 	if r < utf8.RuneSelf {
 		return rune(lowerASCII(byte(r)))

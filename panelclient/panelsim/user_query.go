@@ -63,29 +63,25 @@ func (q userQuery) page(users []*User) []*User {
 }
 
 // selectUsersLocked returns the users matching q's filter, in q's order,
-// not yet paged. When nothing reorders or hides inactive users, it is
-// st.users itself or a remembered answer: callers must not modify the
-// slice. Only the matching users are sorted. Caller holds st.mu.
+// not yet paged. Without a filter, reordering or hiding inactive users it
+// is st.users itself: callers must not modify the slice. Only the
+// matching users are sorted. Caller holds st.mu.
 func (st *Store) selectUsersLocked(q userQuery) []*User {
 	matched := st.users
 	if q.filter != "" {
-		matched = st.searchUsersLocked(q.filter)
+		matched = st.searchUsersLocked(q.filter) // a fresh slice, ours to change
 	}
 	if q.orderBy == "id" && q.ascending && !q.hideInactive {
 		return matched
 	}
-	var out []*User
-	if q.hideInactive {
-		for _, u := range matched {
-			if u.Activated {
-				out = append(out, u)
-			}
-		}
-	} else {
-		out = slices.Clone(matched)
+	if q.filter == "" {
+		matched = slices.Clone(matched)
 	}
-	st.sortUsersLocked(out, q.orderBy, q.ascending)
-	return out
+	if q.hideInactive {
+		matched = slices.DeleteFunc(matched, func(u *User) bool { return !u.Activated })
+	}
+	st.sortUsersLocked(matched, q.orderBy, q.ascending)
+	return matched
 }
 
 // pageUsersLocked returns the page of users q asks user/list for and the
@@ -231,20 +227,10 @@ func (st *Store) liveTrackerCountLocked(userID int) int {
 // across two of them.
 type userMatcher struct {
 	needle []byte // the filter, folded
-	text   []byte // a user's folded text, worked out by match
 }
 
 func newUserMatcher(filter string) userMatcher {
 	return userMatcher{needle: appendFolded(nil, filter)}
-}
-
-// match reports whether u matches. An empty needle matches everyone.
-func (m *userMatcher) match(u *User) bool {
-	if len(m.needle) == 0 {
-		return true
-	}
-	m.text = appendUserText(m.text[:0], u)
-	return bytes.Contains(m.text, m.needle)
 }
 
 // matchText reports whether a user whose folded text is text matches.
