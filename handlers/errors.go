@@ -32,6 +32,8 @@ func (a *app) handleError(err error, c echo.Context) {
 	var tErr *panelclient.TransportError
 	var he *echo.HTTPError
 	switch {
+	case v.Status == http.StatusForbidden || v.Status == http.StatusNotFound:
+		// A refusal or an unknown address is an answer, not a failure.
 	case errors.As(err, &tErr):
 		a.log().Warn("panel api failure", "request_id", v.RequestID, "action", tErr.Action, "kind", string(tErr.Kind), "error", tErr.Error())
 	case errors.As(err, &apiErr):

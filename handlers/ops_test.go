@@ -201,3 +201,32 @@ func TestPagesGoOutWithTheirLength(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownAddressesAreNotLoggedAsFailures: a user the Panel does not
+// know is a 404 for the staff member and an answer, not a warning, in the
+// log; a Panel that fails is still logged.
+func TestUnknownAddressesAreNotLoggedAsFailures(t *testing.T) {
+	env := portaltest.New(t)
+	b := env.NewBrowser(t)
+	b.Login("admin", "admin")
+	p := b.Get("/users/999999")
+	if p.Status != http.StatusNotFound {
+		t.Fatalf("status %d", p.Status)
+	}
+	id := p.Header.Get("X-Request-Id")
+	for _, line := range strings.Split(env.Logs(), "\n") {
+		if strings.Contains(line, id) && strings.Contains(line, `"level":"WARN"`) {
+			t.Errorf("a 404 logged a warning: %s", line)
+		}
+	}
+	env.Sim.SetFault("user/read", panelsim.Fault{Status: http.StatusBadGateway, Body: "<html>bad gateway</html>"})
+	p = b.Get("/users/1")
+	id = p.Header.Get("X-Request-Id")
+	warned := false
+	for _, line := range strings.Split(env.Logs(), "\n") {
+		warned = warned || (strings.Contains(line, id) && strings.Contains(line, "panel api failure"))
+	}
+	if p.Status != http.StatusBadGateway || !warned {
+		t.Errorf("a failing Panel: status %d, logged %v", p.Status, warned)
+	}
+}
