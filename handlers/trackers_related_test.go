@@ -259,11 +259,20 @@ func TestTrackerFragmentsFollowPermissions(t *testing.T) {
 // device's trackers: the tracker's own record decides.
 func TestTrackerFamilyChecksTheAddress(t *testing.T) {
 	env, b := trkLogin(t, "admin")
-	other := trkOriginal(t, env)
+	// Tracker 3 has clones of its own (12 among them): its device ID on
+	// tracker 1's address must still list tracker 1's clone 11, not 12.
+	other, ok := env.Sim.Store().Tracker(3)
+	if !ok {
+		t.Fatal("no tracker 3 in the seed")
+	}
+	if c, ok := env.Sim.Store().Tracker(12); !ok || !c.Clone || c.Source.DeviceID != other.Source.DeviceID {
+		t.Fatal("the seed's tracker 12 is no longer a clone of tracker 3")
+	}
 	env.Sim.ResetCalls()
 	f := b.Get("/trackers/1/clones?device_id="+url.QueryEscape(other.Source.DeviceID), portaltest.HTMX...)
-	if f.Status != http.StatusOK || !f.Has(`[data-testid="tracker-row"][data-id="11"]`) {
-		t.Errorf("with another device's ID: status %d, clone 11 listed %v", f.Status, f.Has(`[data-testid="tracker-row"][data-id="11"]`))
+	if f.Status != http.StatusOK || !f.Has(`[data-testid="tracker-row"][data-id="11"]`) || f.Has(`[data-testid="tracker-row"][data-id="12"]`) {
+		t.Errorf("with another device's ID: status %d, clone 11 listed %v, the other device's clone 12 listed %v",
+			f.Status, f.Has(`[data-testid="tracker-row"][data-id="11"]`), f.Has(`[data-testid="tracker-row"][data-id="12"]`))
 	}
 	if n := env.Sim.Attempts("tracker/read"); n != 1 {
 		t.Errorf("tracker/read called %d times, want 1", n)
