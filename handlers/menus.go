@@ -103,7 +103,6 @@ func menuLabel(l *i18n.Localizer, title string) string {
 	return settingsPresetTitle(l, title)
 }
 
-// find returns the preset with the id in the URL, or 404.
 // findOwn is find for changes: the platform's own presets cannot be
 // edited or deleted (403).
 func (h *menuHandlers) findOwn(c echo.Context) (panelclient.MenuPresetEntry, error) {
@@ -114,6 +113,7 @@ func (h *menuHandlers) findOwn(c echo.Context) (panelclient.MenuPresetEntry, err
 	return p, err
 }
 
+// find returns the preset with the id in the URL, or 404.
 func (h *menuHandlers) find(c echo.Context) (panelclient.MenuPresetEntry, error) {
 	id, err := pathID(c)
 	if err != nil {

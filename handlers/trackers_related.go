@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/navixy-portal/portal/i18n"
@@ -65,18 +66,12 @@ func (h *trackerHandlers) owner(c echo.Context) error {
 	return h.render(c, http.StatusOK, templates.TrackerOwnerFragment(v))
 }
 
+// ownerFailed answers the owner fragment whose call failed (fragmentFailed).
 func (h *trackerHandlers) ownerFailed(c echo.Context, v templates.TrackerOwnerView, err error) error {
-	if errors.Is(err, errTrackerGone) {
-		if !wantsPartial(c) {
-			return h.trackerGone(c)
-		}
-		v.Gone = true
-		return h.render(c, http.StatusOK, templates.TrackerOwnerFragment(v))
-	}
-	if v.Problem, err = h.fragmentProblem(c, "owner", err); err != nil {
-		return err
-	}
-	return h.render(c, http.StatusOK, templates.TrackerOwnerFragment(v))
+	return h.fragmentFailed(c, "owner", err, func(gone bool, p *templates.FragmentProblem) templ.Component {
+		v.Gone, v.Problem = gone, p
+		return templates.TrackerOwnerFragment(v)
+	})
 }
 
 // family answers the clones fragment: for an original, the clones over
@@ -150,34 +145,34 @@ func (h *trackerHandlers) family(c echo.Context) error {
 	return h.render(c, http.StatusOK, templates.TrackerFamilyFragment(v))
 }
 
+// familyFailed answers the clones fragment whose call failed (fragmentFailed).
 func (h *trackerHandlers) familyFailed(c echo.Context, v templates.TrackerFamilyView, err error) error {
-	if errors.Is(err, errTrackerGone) {
-		if !wantsPartial(c) {
-			return h.trackerGone(c)
-		}
-		v.Gone = true
-		return h.render(c, http.StatusOK, templates.TrackerFamilyFragment(v))
-	}
-	if v.Problem, err = h.fragmentProblem(c, "clones", err); err != nil {
-		return err
-	}
-	return h.render(c, http.StatusOK, templates.TrackerFamilyFragment(v))
+	return h.fragmentFailed(c, "clones", err, func(gone bool, p *templates.FragmentProblem) templ.Component {
+		v.Gone, v.Problem = gone, p
+		return templates.TrackerFamilyFragment(v)
+	})
 }
 
-// fragmentProblem decides what a failed call becomes in a fragment. An
-// ended session goes to the error handler, which sends the staff member to
-// sign in again (HX-Redirect for htmx), and so does any failure of a
-// fragment opened as a page of its own (the error page). For htmx the
-// failure is worded, as the error page words it, inside the fragment,
-// which replaces its placeholder with status 200: the notice stands where
-// the owner or the clones would have, instead of a placeholder that never
-// fills, and the rest of the page stands.
-func (h *trackerHandlers) fragmentProblem(c echo.Context, part string, err error) (*templates.FragmentProblem, error) {
-	var he *echo.HTTPError
-	if panelclient.IsSessionEnded(err) || !wantsPartial(c) || errors.As(err, &he) {
-		return nil, err
+// fragmentFailed decides what a failed call becomes in a fragment; show
+// renders the fragment saying so. A cancelled tracker is said in the
+// fragment, or as the tracker page says it when the fragment is opened as
+// a page of its own. An ended session goes to the error handler, which
+// sends the staff member to sign in again (HX-Redirect for htmx), and so
+// does any failure of a fragment opened as a page of its own (the error
+// page). For htmx the failure is worded, as the error page words it,
+// inside the fragment, which replaces its placeholder with status 200: the
+// notice stands where the owner or the clones would have, and the rest of
+// the page stands.
+func (h *trackerHandlers) fragmentFailed(c echo.Context, part string, err error, show func(gone bool, p *templates.FragmentProblem) templ.Component) error {
+	switch {
+	case errors.Is(err, errTrackerGone) && !wantsPartial(c):
+		return h.trackerGone(c)
+	case errors.Is(err, errTrackerGone):
+		return h.render(c, http.StatusOK, show(true, nil))
+	case panelclient.IsSessionEnded(err) || !wantsPartial(c):
+		return err
 	}
 	h.log().Warn("tracker page: a fragment's call failed", "request_id", requestID(c), "part", part, "code", panelclient.Code(err), "error", err.Error())
 	_, _, message := describeError(i18n.From(c.Request().Context()), err)
-	return &templates.FragmentProblem{Message: message, RequestID: requestID(c)}, nil
+	return h.render(c, http.StatusOK, show(false, &templates.FragmentProblem{Message: message, RequestID: requestID(c)}))
 }

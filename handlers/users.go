@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -346,20 +345,11 @@ func (h *usersHandlers) sectionError(c echo.Context, l *i18n.Localizer, err erro
 	return l.T("users.section_failed", userUpstreamMessage(l, err))
 }
 
-// userUpstreamMessage words any Panel API failure for the staff member.
+// userUpstreamMessage words any Panel API failure for the staff member,
+// as the error page words it.
 func userUpstreamMessage(l *i18n.Localizer, err error) string {
-	var apiErr *panelclient.APIError
-	var tErr *panelclient.TransportError
-	switch {
-	case errors.As(err, &apiErr):
-		if panelclient.IsForbidden(err) {
-			return l.T("error.403.text")
-		}
-		return apiMessage(l, apiErr)
-	case errors.As(err, &tErr):
-		return transportMessage(l, tErr)
-	}
-	return l.T("error.500.text")
+	_, _, message := describeError(l, err)
+	return message
 }
 
 // userTxRows turns transactions into table rows, newest first.
