@@ -395,8 +395,9 @@ func (h *trackerHandlers) detail(c echo.Context) error {
 		if panelclient.IsSessionEnded(plansErr) {
 			return plansErr
 		}
-		// Plan names are a courtesy: without them the plan shows as its ID
-		// and the change-plan form offers no choice.
+		// The plan list is a courtesy: without it the plan is read by
+		// itself (trackerPlanName) and the change-plan form offers no
+		// choice.
 		h.log().Warn("tracker page: the plan list failed", "request_id", requestID(c), "error", plansErr.Error())
 		plans = nil
 	}
