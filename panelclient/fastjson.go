@@ -3,7 +3,6 @@ package panelclient
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -421,54 +420,14 @@ func (r *jsonReader) skip() {
 	}
 }
 
-// foldedKey finds the member name a key stands for when it is not spelled
-// exactly: encoding/json matches names case-insensitively, and so do the
-// hand-written decoders.
-func foldedKey(key string, names []string) (string, bool) {
-	for _, n := range names {
-		if strings.EqualFold(key, n) {
-			return n, true
-		}
-	}
-	return "", false
-}
-
-// jsonNames lists the JSON member names of a struct type's fields.
-func jsonNames(t reflect.Type) []string {
-	var names []string
-	for f := range t.Fields() {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			names = append(names, name)
-		}
-	}
-	return names
-}
-
-// decodeMember reads the value of key into one of the fields of a shape;
-// set reports false for a key it does not know, which is then matched
-// case-insensitively against names or skipped.
-func (r *jsonReader) decodeMember(key string, names []string, set func(key string) bool) {
-	if set(key) {
-		return
-	}
-	if k, ok := foldedKey(key, names); ok && set(k) {
-		return
-	}
-	r.skip()
-}
-
-// userNames are the member names of a User.
-var userNames = jsonNames(reflect.TypeFor[User]())
-
 // field is one member of a shape the decoder knows by name.
 type field[T any] struct {
 	name string
 	read func(v *T, r *jsonReader)
 }
 
-// userFields are a User's members in the order the Panel sends them, which
-// fields reads first (see fields).
+// userFields are a User's members in the order the Panel sends them,
+// the order shape.decode expects them in.
 var userFields = []field[User]{
 	{"id", func(u *User, r *jsonReader) { r.readInt(&u.ID) }},
 	{"dealer_id", func(u *User, r *jsonReader) { r.readInt(&u.DealerID) }},
@@ -505,32 +464,61 @@ var userFields = []field[User]{
 	{"mfa_allowed", func(u *User, r *jsonReader) { r.readBool(&u.MFAAllowed) }},
 }
 
-// userFieldIndex finds a User member by its exact name.
-var userFieldIndex = fieldIndex(userFields)
+// userShape is how a User is read.
+var userShape = newShape(userFields)
 
-func fieldIndex[T any](fields []field[T]) map[string]int {
-	m := make(map[string]int, len(fields))
-	for i, f := range fields {
-		m[f.name] = i
-	}
-	return m
+func (u *User) decodeFrom(r *jsonReader) { userShape.decode(r, u) }
+
+// userListShape is how a UserList is read.
+var userListShape = newShape([]field[UserList]{
+	{"list", func(l *UserList, r *jsonReader) { l.readUsers(r) }},
+	{"count", func(l *UserList, r *jsonReader) { r.readInt(&l.Count) }},
+})
+
+func (l *UserList) decodeFrom(r *jsonReader) { userListShape.decode(r, l) }
+
+// shape is the members of a type the decoder reads by hand, in the order
+// the Panel sends them, with an index by name.
+type shape[T any] struct {
+	fields []field[T]
+	index  map[string]int
 }
 
-func (u *User) decodeFrom(r *jsonReader) { fields(r, u, userFields, userFieldIndex, userNames) }
+func newShape[T any](fields []field[T]) *shape[T] {
+	sh := &shape[T]{fields: fields, index: make(map[string]int, len(fields))}
+	for i, f := range fields {
+		sh.index[f.name] = i
+	}
+	return sh
+}
 
-// fields reads an object into v, like object with decodeMember, but first
-// tries the member that followed the last one read: the Panel sends a
-// shape's members in the same order every time, so most names are matched
-// by one comparison with the bytes at the cursor instead of being read and
-// looked up. A name that is not the expected one, or is spelled with
-// escapes, or has white space before its colon, takes the general way:
-// read, matched exactly (index), then case-insensitively (names), or
-// skipped.
-func fields[T any](r *jsonReader, v *T, fs []field[T], index map[string]int, names []string) {
+// find is the member a name stands for: spelled exactly, or else the first
+// that matches it case-insensitively, as encoding/json matches names.
+func (sh *shape[T]) find(key string) (int, bool) {
+	if i, ok := sh.index[key]; ok {
+		return i, true
+	}
+	for i, f := range sh.fields {
+		if strings.EqualFold(key, f.name) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// decode reads an object into v. It first tries the member that followed
+// the last one read: the Panel sends a shape's members in the same order
+// every time, so most names are matched by one comparison with the bytes
+// at the cursor instead of being read and looked up. A name that is not
+// the expected one, or is spelled with escapes, or has white space before
+// its colon, takes the general way (read, then find), and one the shape
+// does not know is skipped.
+func (sh *shape[T]) decode(r *jsonReader, v *T) {
 	if !r.openObject() {
 		return
 	}
 	defer func() { r.depth-- }()
+	fs := sh.fields
 	want := 0
 	for r.err == nil {
 		if r.next() != '"' {
@@ -551,13 +539,7 @@ func fields[T any](r *jsonReader, v *T, fs []field[T], index map[string]int, nam
 				r.fail("expected ':'")
 				return
 			}
-			i, ok := index[key]
-			if !ok {
-				if k, folded := foldedKey(key, names); folded {
-					i, ok = index[k]
-				}
-			}
-			if ok {
+			if i, ok := sh.find(key); ok {
 				at = i
 			}
 		}
@@ -572,25 +554,6 @@ func fields[T any](r *jsonReader, v *T, fs []field[T], index map[string]int, nam
 			return
 		}
 	}
-}
-
-// userListNames are the member names of a UserList.
-var userListNames = jsonNames(reflect.TypeFor[UserList]())
-
-func (l *UserList) decodeFrom(r *jsonReader) {
-	r.object(func(key string) {
-		r.decodeMember(key, userListNames, func(k string) bool {
-			switch k {
-			case "list":
-				l.readUsers(r)
-			case "count":
-				r.readInt(&l.Count)
-			default:
-				return false
-			}
-			return true
-		})
-	})
 }
 
 // readUsers reads the list the way encoding/json fills a slice: null
