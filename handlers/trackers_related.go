@@ -50,7 +50,13 @@ func (h *trackerHandlers) owner(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := templates.TrackerOwnerView{TrackerID: id, UserID: positiveInt(c.QueryParam("user_id"))}
+	// The page names the owner in the fragment's address to save a call;
+	// opened as a page of its own (an address anyone may have edited),
+	// the fragment asks the tracker who its owner is.
+	v := templates.TrackerOwnerView{TrackerID: id}
+	if wantsPartial(c) {
+		v.UserID = positiveInt(c.QueryParam("user_id"))
+	}
 	if v.UserID == 0 {
 		t, err := h.readTracker(c)
 		if err != nil {

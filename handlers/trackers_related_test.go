@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -290,6 +291,15 @@ func TestTrackerFamilyChecksTheAddress(t *testing.T) {
 	f = b.Get("/trackers/1/owner", portaltest.HTMX...)
 	if f.Status != http.StatusOK || !f.Has(`[data-testid="owner-login"]`) {
 		t.Errorf("the owner without user_id: %d", f.Status)
+	}
+	// Opened as a page of its own, the owner is the tracker's, whatever
+	// user_id the address names.
+	tr, _ := env.Sim.Store().Tracker(1)
+	owner, _ := env.Sim.Store().User(tr.UserID)
+	someone, _ := env.Sim.Store().User(tr.UserID%50 + 1)
+	f = b.Get(fmt.Sprintf("/trackers/1/owner?user_id=%d", someone.ID))
+	if got := f.Text(`[data-testid="owner-login"]`); f.Status != http.StatusOK || !strings.HasSuffix(got, owner.Login) || strings.Contains(got, someone.Login) {
+		t.Errorf("the owner page with another user's id: %d, login %q, want %q (not %q)", f.Status, f.Text(`[data-testid="owner-login"]`), owner.Login, someone.Login)
 	}
 }
 
