@@ -157,14 +157,10 @@ func foldKey(r rune) rune {
 	return unicode.ToLower(r)
 }
 
-// appendFieldKeys appends the keys of one field: one per rune, the last
-// two padded with the end mark.
-func appendFieldKeys(dst []uint64, s string) []uint64 {
-	if s == "" {
-		return dst
-	}
-	a, b := endMark, endMark
-	n := 0
+// appendTrigrams appends the key of every run of three runes of s
+// (folded, foldKey), and gives its last two runes and its length in runes.
+func appendTrigrams(dst []uint64, s string) (keys []uint64, a, b rune, n int) {
+	a, b = endMark, endMark
 	for _, r := range s {
 		r = foldKey(r)
 		if n >= 2 {
@@ -173,6 +169,16 @@ func appendFieldKeys(dst []uint64, s string) []uint64 {
 		a, b = b, r
 		n++
 	}
+	return dst, a, b, n
+}
+
+// appendFieldKeys appends the keys of one field: one per rune, the last
+// two padded with the end mark.
+func appendFieldKeys(dst []uint64, s string) []uint64 {
+	if s == "" {
+		return dst
+	}
+	dst, a, b, n := appendTrigrams(dst, s)
 	if n >= 2 {
 		dst = append(dst, trigramKey(a, b, endMark))
 	}
@@ -524,16 +530,7 @@ func (ix *userIndex) search(filter string, yield func(id int, u *User)) bool {
 	case 2:
 		return ix.union(ix.prefix2[bigramKey(first[0], first[1])], yield)
 	}
-	keys := make([]uint64, 0, n-2)
-	a, b, i := endMark, endMark, 0
-	for _, r := range filter {
-		r = foldKey(r)
-		if i >= 2 {
-			keys = append(keys, trigramKey(a, b, r))
-		}
-		a, b = b, r
-		i++
-	}
+	keys, _, _, _ := appendTrigrams(make([]uint64, 0, n-2), filter)
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
 	sets := make([]*posting, len(keys))
