@@ -1,8 +1,10 @@
 package panelclient
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -67,8 +69,13 @@ func (r *jsonReader) ws() {
 	}
 }
 
-// next skips white space and returns the byte at the cursor, 0 at the end.
+// next skips white space and returns the byte at the cursor, 0 at the end
+// or after an error.
 func (r *jsonReader) next() byte {
+	// The Panel sends compact JSON: the cursor is nearly always on a token.
+	if r.i < len(r.data) && r.data[r.i] > ' ' && r.err == nil {
+		return r.data[r.i]
+	}
 	r.ws()
 	if r.err != nil || r.i >= len(r.data) {
 		if r.err == nil {
@@ -218,22 +225,60 @@ var strSpecial = func() (t [256]bool) {
 	return t
 }()
 
+// plainRun is the index of the first byte at or after j that a string scan
+// must stop at (see strSpecial), or len(d).
+func plainRun(d []byte, j int) int { return scanRun(d, j, true) }
+
+// textRun is plainRun for the rest of a string known not to be ASCII: it
+// goes past the bytes of non-ASCII runes.
+func textRun(d []byte, j int) int { return scanRun(d, j, false) }
+
+// scanRun tests eight bytes at a time. In each mask below a byte's top bit
+// is set when the byte is one to stop at; borrows can set more bits, but
+// only above a byte that is truly set, so the lowest set bit marks the
+// first such byte exactly.
+func scanRun(d []byte, j int, stopAtHigh bool) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	var high uint64
+	if stopAtHigh {
+		high = highs
+	}
+	for ; j+8 <= len(d); j += 8 {
+		w := binary.LittleEndian.Uint64(d[j:])
+		quote := w ^ ('"' * ones)
+		slash := w ^ ('\\' * ones)
+		m := (quote - ones) &^ quote // a zero byte: '"'
+		m |= (slash - ones) &^ slash // '\\'
+		m |= (w - 0x20*ones) &^ w    // below 0x20
+		m |= w & high                // 0x80 and above
+		if m &= highs; m != 0 {
+			return j + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for j < len(d) && !(strSpecial[d[j]] && (stopAtHigh || d[j] < utf8.RuneSelf)) {
+		j++
+	}
+	return j
+}
+
 // str reads the string at the cursor (which is on its opening quote). A
 // string without escapes that is valid UTF-8 is a substring of r.s; any
 // other goes through encoding/json, which also checks the escapes and
 // replaces invalid UTF-8 the way every other answer is read.
 func (r *jsonReader) str() string {
 	d, start := r.data, r.i+1
-	j := start
-	for j < len(d) && !strSpecial[d[j]] {
-		j++
-	}
+	j := plainRun(d, start)
 	if j < len(d) && d[j] == '"' {
 		r.i = j + 1
 		return r.s[start:j]
 	}
 	ascii := true
 	for ; j < len(d); j++ {
+		if !ascii {
+			if j = textRun(d, j); j == len(d) {
+				break
+			}
+		}
 		switch c := d[j]; {
 		case c == '"':
 			r.i = j + 1
@@ -420,48 +465,56 @@ func (r *jsonReader) skip() {
 	}
 }
 
-// field is one member of a shape the decoder knows by name.
+// field is one member of a shape the decoder knows by name. A string
+// member also says where its value goes, so that the common case (a plain
+// string right after the colon) is read without a call through read.
 type field[T any] struct {
 	name string
 	read func(v *T, r *jsonReader)
+	str  func(v *T) *string
+}
+
+// text is a string member of a shape.
+func text[T any](name string, at func(v *T) *string) field[T] {
+	return field[T]{name: name, str: at, read: func(v *T, r *jsonReader) { r.readString(at(v)) }}
 }
 
 // userFields are a User's members in the order the Panel sends them,
 // the order shape.decode expects them in.
 var userFields = []field[User]{
-	{"id", func(u *User, r *jsonReader) { r.readInt(&u.ID) }},
-	{"dealer_id", func(u *User, r *jsonReader) { r.readInt(&u.DealerID) }},
-	{"login", func(u *User, r *jsonReader) { r.readString(&u.Login) }},
-	{"activated", func(u *User, r *jsonReader) { r.readBool(&u.Activated) }},
-	{"verified", func(u *User, r *jsonReader) { r.readBool(&u.Verified) }},
-	{"phone_verified", func(u *User, r *jsonReader) { r.readBool(&u.PhoneVerified) }},
-	{"legal_type", func(u *User, r *jsonReader) { r.readString(&u.LegalType) }},
-	{"first_name", func(u *User, r *jsonReader) { r.readString(&u.FirstName) }},
-	{"middle_name", func(u *User, r *jsonReader) { r.readString(&u.MiddleName) }},
-	{"last_name", func(u *User, r *jsonReader) { r.readString(&u.LastName) }},
-	{"legal_name", func(u *User, r *jsonReader) { r.readString(&u.LegalName) }},
-	{"phone", func(u *User, r *jsonReader) { r.readString(&u.Phone) }},
-	{"post_country", func(u *User, r *jsonReader) { r.readString(&u.PostCountry) }},
-	{"post_index", func(u *User, r *jsonReader) { r.readString(&u.PostIndex) }},
-	{"post_region", func(u *User, r *jsonReader) { r.readString(&u.PostRegion) }},
-	{"post_city", func(u *User, r *jsonReader) { r.readString(&u.PostCity) }},
-	{"post_street_address", func(u *User, r *jsonReader) { r.readString(&u.PostStreetAddress) }},
-	{"registered_country", func(u *User, r *jsonReader) { r.readString(&u.RegisteredCountry) }},
-	{"registered_index", func(u *User, r *jsonReader) { r.readString(&u.RegisteredIndex) }},
-	{"registered_region", func(u *User, r *jsonReader) { r.readString(&u.RegisteredRegion) }},
-	{"registered_city", func(u *User, r *jsonReader) { r.readString(&u.RegisteredCity) }},
-	{"registered_street_address", func(u *User, r *jsonReader) { r.readString(&u.RegisteredStreetAddress) }},
-	{"state_reg_num", func(u *User, r *jsonReader) { r.readString(&u.StateRegNum) }},
-	{"tin", func(u *User, r *jsonReader) { r.readString(&u.TIN) }},
-	{"okpo_code", func(u *User, r *jsonReader) { r.readString(&u.OKPOCode) }},
-	{"iec", func(u *User, r *jsonReader) { r.readString(&u.IEC) }},
-	{"balance", func(u *User, r *jsonReader) { r.readFloat(&u.Balance) }},
-	{"bonus", func(u *User, r *jsonReader) { r.readFloat(&u.Bonus) }},
-	{"creation_date", func(u *User, r *jsonReader) { r.readString(&u.CreationDate) }},
-	{"trackers_count", func(u *User, r *jsonReader) { r.readInt(&u.TrackersCount) }},
-	{"comment", func(u *User, r *jsonReader) { r.readString(&u.Comment) }},
-	{"menu_preset_id", func(u *User, r *jsonReader) { r.readIntPtr(&u.MenuPresetID) }},
-	{"mfa_allowed", func(u *User, r *jsonReader) { r.readBool(&u.MFAAllowed) }},
+	{name: "id", read: func(u *User, r *jsonReader) { r.readInt(&u.ID) }},
+	{name: "dealer_id", read: func(u *User, r *jsonReader) { r.readInt(&u.DealerID) }},
+	text("login", func(u *User) *string { return &u.Login }),
+	{name: "activated", read: func(u *User, r *jsonReader) { r.readBool(&u.Activated) }},
+	{name: "verified", read: func(u *User, r *jsonReader) { r.readBool(&u.Verified) }},
+	{name: "phone_verified", read: func(u *User, r *jsonReader) { r.readBool(&u.PhoneVerified) }},
+	text("legal_type", func(u *User) *string { return &u.LegalType }),
+	text("first_name", func(u *User) *string { return &u.FirstName }),
+	text("middle_name", func(u *User) *string { return &u.MiddleName }),
+	text("last_name", func(u *User) *string { return &u.LastName }),
+	text("legal_name", func(u *User) *string { return &u.LegalName }),
+	text("phone", func(u *User) *string { return &u.Phone }),
+	text("post_country", func(u *User) *string { return &u.PostCountry }),
+	text("post_index", func(u *User) *string { return &u.PostIndex }),
+	text("post_region", func(u *User) *string { return &u.PostRegion }),
+	text("post_city", func(u *User) *string { return &u.PostCity }),
+	text("post_street_address", func(u *User) *string { return &u.PostStreetAddress }),
+	text("registered_country", func(u *User) *string { return &u.RegisteredCountry }),
+	text("registered_index", func(u *User) *string { return &u.RegisteredIndex }),
+	text("registered_region", func(u *User) *string { return &u.RegisteredRegion }),
+	text("registered_city", func(u *User) *string { return &u.RegisteredCity }),
+	text("registered_street_address", func(u *User) *string { return &u.RegisteredStreetAddress }),
+	text("state_reg_num", func(u *User) *string { return &u.StateRegNum }),
+	text("tin", func(u *User) *string { return &u.TIN }),
+	text("okpo_code", func(u *User) *string { return &u.OKPOCode }),
+	text("iec", func(u *User) *string { return &u.IEC }),
+	{name: "balance", read: func(u *User, r *jsonReader) { r.readFloat(&u.Balance) }},
+	{name: "bonus", read: func(u *User, r *jsonReader) { r.readFloat(&u.Bonus) }},
+	text("creation_date", func(u *User) *string { return &u.CreationDate }),
+	{name: "trackers_count", read: func(u *User, r *jsonReader) { r.readInt(&u.TrackersCount) }},
+	text("comment", func(u *User) *string { return &u.Comment }),
+	{name: "menu_preset_id", read: func(u *User, r *jsonReader) { r.readIntPtr(&u.MenuPresetID) }},
+	{name: "mfa_allowed", read: func(u *User, r *jsonReader) { r.readBool(&u.MFAAllowed) }},
 }
 
 // userShape is how a User is read.
@@ -471,8 +524,8 @@ func (u *User) decodeFrom(r *jsonReader) { userShape.decode(r, u) }
 
 // userListShape is how a UserList is read.
 var userListShape = newShape([]field[UserList]{
-	{"list", func(l *UserList, r *jsonReader) { l.readUsers(r) }},
-	{"count", func(l *UserList, r *jsonReader) { r.readInt(&l.Count) }},
+	{name: "list", read: func(l *UserList, r *jsonReader) { l.readUsers(r) }},
+	{name: "count", read: func(l *UserList, r *jsonReader) { r.readInt(&l.Count) }},
 })
 
 func (l *UserList) decodeFrom(r *jsonReader) { userListShape.decode(r, l) }
@@ -482,12 +535,16 @@ func (l *UserList) decodeFrom(r *jsonReader) { userListShape.decode(r, l) }
 type shape[T any] struct {
 	fields []field[T]
 	index  map[string]int
+	// heads are the members' names as they appear in compact JSON,
+	// between the opening quote and the value: `name":`.
+	heads []string
 }
 
 func newShape[T any](fields []field[T]) *shape[T] {
 	sh := &shape[T]{fields: fields, index: make(map[string]int, len(fields))}
 	for i, f := range fields {
 		sh.index[f.name] = i
+		sh.heads = append(sh.heads, f.name+`":`)
 	}
 	return sh
 }
@@ -527,10 +584,9 @@ func (sh *shape[T]) decode(r *jsonReader, v *T) {
 		}
 		at := -1
 		if want < len(fs) {
-			name := fs[want].name
-			end := r.i + 1 + len(name)
-			if end+1 < len(r.s) && r.s[end] == '"' && r.s[end+1] == ':' && r.s[r.i+1:end] == name {
-				at, r.i = want, end+1
+			head := sh.heads[want]
+			if end := r.i + 1 + len(head); end <= len(r.s) && r.s[r.i+1:end] == head {
+				at, r.i = want, end-1
 			}
 		}
 		if at < 0 {
@@ -544,9 +600,13 @@ func (sh *shape[T]) decode(r *jsonReader, v *T) {
 			}
 		}
 		r.i++ // the colon
-		if at < 0 {
+		switch {
+		case at < 0:
 			r.skip()
-		} else {
+		case fs[at].str != nil && r.i < len(r.data) && r.data[r.i] == '"':
+			*fs[at].str(v) = r.str()
+			want = at + 1
+		default:
 			fs[at].read(v, r)
 			want = at + 1
 		}

@@ -226,7 +226,8 @@ func BenchmarkUserListDecode(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			var out UserList
+			// As ListUsers reads a page: into room for the rows asked for.
+			out := UserList{List: make([]User, 0, 50)}
 			if err := decodeFast(data, &out); err != nil {
 				b.Fatal(err)
 			}
@@ -247,5 +248,43 @@ func TestFastDecoderOnlyForItsOwnTypes(t *testing.T) {
 	}
 	if out.Extra != 7 || out.Count != 1 || len(out.List) != 1 || out.List[0].ID != 3 {
 		t.Errorf("decoded %+v", out)
+	}
+}
+
+// TestScanRunStopsWhereTheByteScanStops: the word-at-a-time scans stop
+// at the same byte as a scan that looks at each byte, for every byte value
+// at every position of a word and of the tail, with and without more
+// special bytes after it (which can set false bits above the first).
+func TestScanRunStopsWhereTheByteScanStops(t *testing.T) {
+	byteScan := func(d []byte, j int, stopAtHigh bool) int {
+		for j < len(d) {
+			c := d[j]
+			if c == '"' || c == '\\' || c < 0x20 || (stopAtHigh && c >= 0x80) {
+				break
+			}
+			j++
+		}
+		return j
+	}
+	for size := range 20 {
+		for pos := range size {
+			for c := range 256 {
+				for _, after := range []byte{'a', 0x00, '"', 0xff} {
+					d := bytes.Repeat([]byte{'a'}, size)
+					d[pos] = byte(c)
+					if pos+1 < size {
+						d[pos+1] = after
+					}
+					for from := 0; from <= pos; from += 3 {
+						if got, want := plainRun(d, from), byteScan(d, from, true); got != want {
+							t.Fatalf("plainRun(%q, %d) = %d, want %d", d, from, got, want)
+						}
+						if got, want := textRun(d, from), byteScan(d, from, false); got != want {
+							t.Fatalf("textRun(%q, %d) = %d, want %d", d, from, got, want)
+						}
+					}
+				}
+			}
+		}
 	}
 }
