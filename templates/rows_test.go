@@ -3,6 +3,7 @@ package templates
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -210,6 +211,84 @@ func TestExportColumnBoxes(t *testing.T) {
 		}
 		if got, want := strings.TrimSpace(box.Parent().Text()), i18n.For(i18n.RU).T(col.LabelKey); got != want {
 			t.Errorf("label %d says %q, want %q", i, got, want)
+		}
+	}
+}
+
+// TestListLinksCarryTheStateAsText: the pager's and the sort headers'
+// links carry the search and filters, however hostile, as URL values that
+// come back whole; their htmx and plain addresses agree; and a swapped
+// table's pager refreshes the search form's state out of band.
+func TestListLinksCarryTheStateAsText(t *testing.T) {
+	hostile := `"><script>alert('x')</script>&q=1 ж`
+	s := ListState{Path: "/users", Q: hostile, Sort: "login", Page: 3, PerPage: 10, Total: 95,
+		Target: "#users-table", Filters: url.Values{"active": {"1"}, "x&y": {hostile}}}
+	for _, partial := range []bool{false, true} {
+		ctx := WithShell(i18n.WithLocalizer(context.Background(), i18n.For(i18n.EN)), &Shell{Lang: i18n.EN, Partial: partial})
+		var buf bytes.Buffer
+		buf.WriteString("<table><thead><tr>")
+		for _, c := range []interface {
+			Render(context.Context, io.Writer) error
+		}{SortHeader(s, "login", "users.col.login"), SortHeader(s, "id", "users.col.id")} {
+			if err := c.Render(ctx, &buf); err != nil {
+				t.Fatal(err)
+			}
+		}
+		buf.WriteString("</tr></thead></table>")
+		if err := Pager(s).Render(ctx, &buf); err != nil {
+			t.Fatal(err)
+		}
+		doc, err := goquery.NewDocumentFromReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := doc.Find("script").Length(); n != 0 {
+			t.Fatalf("the state became markup: %d script elements", n)
+		}
+		links := doc.Find("a")
+		// Two headers; first, previous, next, last; three other page sizes.
+		if links.Length() != 9 {
+			t.Fatalf("%d links, want 9", links.Length())
+		}
+		links.Each(func(_ int, a *goquery.Selection) {
+			href, _ := a.Attr("href")
+			if get, _ := a.Attr("hx-get"); get != href {
+				t.Errorf("hx-get %q, href %q", get, href)
+			}
+			if target, _ := a.Attr("hx-target"); target != "#users-table" {
+				t.Errorf("hx-target %q", target)
+			}
+			u, err := url.Parse(href)
+			if err != nil || u.Path != "/users" {
+				t.Fatalf("link %q: %v", href, err)
+			}
+			q := u.Query()
+			if q.Get("q") != hostile || q.Get("x&y") != hostile || q.Get("active") != "1" {
+				t.Errorf("link %q lost the search or a filter: %v", href, q)
+			}
+		})
+		next, _ := doc.Find(`[data-testid="page-next"]`).Attr("href")
+		if u, _ := url.Parse(next); u.Query().Get("page") != "4" || u.Query().Get("sort") != "login" {
+			t.Errorf("next page link %q", next)
+		}
+		if got := doc.Find(`[data-testid="sort-login"]`).AttrOr("aria-sort", ""); got != "ascending" {
+			t.Errorf("sorted column aria-sort %q", got)
+		}
+		sortDesc, _ := doc.Find(`[data-testid="sort-login"] a`).Attr("href")
+		if u, _ := url.Parse(sortDesc); u.Query().Get("dir") != "desc" || u.Query().Get("page") != "" {
+			t.Errorf("sorting again should go descending from page 1: %q", sortDesc)
+		}
+		oob := doc.Find(`[hx-swap-oob="true"]`)
+		if partial != (oob.Length() == 1) {
+			t.Fatalf("partial %v: %d out-of-band blocks", partial, oob.Length())
+		}
+		if partial {
+			if id, _ := oob.Attr("id"); id != s.StateID() {
+				t.Errorf("out-of-band block %q, want %q", id, s.StateID())
+			}
+			if v, _ := oob.Find(`input[name="per_page"]`).Attr("value"); v != "10" {
+				t.Errorf("out-of-band page size %q", v)
+			}
 		}
 	}
 }
