@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -70,11 +71,15 @@ func (a *app) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		d := time.Since(start)
 		a.o.Metrics.observeRequest(c.Request().Method, route, status, d)
 		if route != "/healthz" && route != "/metrics" && !strings.HasPrefix(route, "/static") {
-			attrs := []any{"request_id", requestID(c), "method", c.Request().Method, "route", route, "path", c.Request().URL.Path, "status", status, "ms", d.Milliseconds(), "bytes", c.Response().Size, "ip", c.RealIP()}
+			// Typed attributes: one line per request, so no boxing.
+			var buf [9]slog.Attr
+			attrs := append(buf[:0], slog.String("request_id", requestID(c)), slog.String("method", c.Request().Method),
+				slog.String("route", route), slog.String("path", c.Request().URL.Path), slog.Int("status", status),
+				slog.Int64("ms", d.Milliseconds()), slog.Int64("bytes", c.Response().Size), slog.String("ip", c.RealIP()))
 			if s := session(c); s != nil {
-				attrs = append(attrs, "staff", s.Login)
+				attrs = append(attrs, slog.String("staff", s.Login))
 			}
-			a.log().Info("request", attrs...)
+			a.log().LogAttrs(c.Request().Context(), slog.LevelInfo, "request", attrs...)
 		}
 		return nil
 	}

@@ -230,3 +230,30 @@ func TestUnknownAddressesAreNotLoggedAsFailures(t *testing.T) {
 		t.Errorf("a failing Panel: status %d, logged %v", p.Status, warned)
 	}
 }
+
+// TestAccessLineNamesTheRequest: every page a staff member opens leaves
+// one line naming the request, its route and result and who asked.
+func TestAccessLineNamesTheRequest(t *testing.T) {
+	env := portaltest.New(t)
+	b := env.NewBrowser(t)
+	b.Login("admin", "admin")
+	b.Get("/users?q=smith")
+	var found bool
+	for _, line := range strings.Split(env.Logs(), "\n") {
+		var rec map[string]any
+		if line == "" || json.Unmarshal([]byte(line), &rec) != nil || rec["msg"] != "request" || rec["route"] != "/users" {
+			continue
+		}
+		found = true
+		if rec["level"] != "INFO" || rec["method"] != "GET" || rec["path"] != "/users" || rec["status"] != float64(200) ||
+			rec["staff"] != "admin" || rec["request_id"] == "" || rec["ip"] == "" || rec["bytes"].(float64) <= 0 {
+			t.Errorf("access line incomplete: %s", line)
+		}
+		if _, ok := rec["ms"].(float64); !ok {
+			t.Errorf("access line without its duration: %s", line)
+		}
+	}
+	if !found {
+		t.Fatalf("no access line for /users in:\n%s", env.Logs())
+	}
+}
