@@ -383,7 +383,13 @@ func (r *jsonReader) readString(dst *string) {
 
 func (r *jsonReader) readInt(dst *int) {
 	switch c := r.next(); {
-	case c == '-' || (c >= '0' && c <= '9'):
+	case c >= '1' && c <= '9':
+		if n, ok := r.smallInt(); ok {
+			*dst = n
+			return
+		}
+		fallthrough
+	case c == '-' || c == '0':
 		n, err := strconv.ParseInt(r.number(), 10, 64)
 		if err != nil {
 			r.fail("expected an integer")
@@ -395,6 +401,22 @@ func (r *jsonReader) readInt(dst *int) {
 	default:
 		r.fail("expected a number")
 	}
+}
+
+// smallInt reads a positive integer of up to 18 digits at the cursor, the
+// form ids and counts take; anything else (a fraction, an exponent, more
+// digits) is left to the general reader and reports false.
+func (r *jsonReader) smallInt() (int, bool) {
+	d, j, n := r.data, r.i, 0
+	for j < len(d) && d[j] >= '0' && d[j] <= '9' && j-r.i < 18 {
+		n = n*10 + int(d[j]-'0')
+		j++
+	}
+	if j < len(d) && (d[j] >= '0' && d[j] <= '9' || d[j] == '.' || d[j] == 'e' || d[j] == 'E') {
+		return 0, false
+	}
+	r.i = j
+	return n, true
 }
 
 // readIntPtr sets *dst to nil on null.

@@ -75,6 +75,14 @@ var fastDecodeSeeds = []string{
 	`{"list":[{"id":1,"dealer_id":`,
 	`{"list":[{"id":1,"dealer_id"}]}`,
 	`{"list":[{"mfa_allowed":true,"id":1}]}`,
+	// Integers at the edges of the short way and past it.
+	`{"list":[{"id":123456789012345678,"dealer_id":1234567890123456789,"trackers_count":9}]}`,
+	`{"list":[{"id":99999999999999999999}]}`,
+	`{"list":[{"id":12.0}]}`,
+	`{"list":[{"id":1e3}]}`,
+	`{"list":[{"id":-7,"dealer_id":0,"trackers_count":01}]}`,
+	`{"list":[{"id":7x}]}`,
+	`{"list":[{"id":7`,
 }
 
 // decodeBoth decodes doc into a UserList with encoding/json and with the
