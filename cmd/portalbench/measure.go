@@ -19,6 +19,18 @@ type stats struct {
 	FirstErr error
 	Elapsed  time.Duration
 	lat      []time.Duration // sorted
+	// BenchCPU and PortalCPU are the CPU time this process (the load
+	// generator and the emulator) and the portal's process used while the
+	// requests ran; PortalCPU is 0 when it is not known.
+	BenchCPU, PortalCPU time.Duration
+}
+
+// perRequest is a CPU time shared over the successful requests.
+func (s stats) perRequest(d time.Duration) time.Duration {
+	if s.N == 0 {
+		return 0
+	}
+	return d / time.Duration(s.N)
 }
 
 func (s stats) RPS() float64 {
@@ -142,15 +154,29 @@ const interleavedRounds = 6
 // partial, direct, full page, ... after a short warm-up of each. The
 // machine is shared and its load drifts over seconds; taking turns puts
 // every target through the same drift, so their ratio is not a comparison
-// of a quiet moment with a busy one.
-func interleaved(ctx context.Context, clients int, dur time.Duration, targets ...func(context.Context, int) error) []stats {
+// of a quiet moment with a busy one. Each turn also counts the CPU time
+// this process and the portal's (pid, 0 when in-process) spend on it.
+func interleaved(ctx context.Context, clients int, dur time.Duration, pid int, targets ...func(context.Context, int) error) []stats {
 	for _, do := range targets {
 		closedLoop(ctx, clients, 300*time.Millisecond, 0, do)
+	}
+	portalCPU := func() time.Duration {
+		if pid == 0 {
+			return 0
+		}
+		d, err := cpuOf(pid)
+		if err != nil {
+			return 0
+		}
+		return d
 	}
 	out := make([]stats, len(targets))
 	for range interleavedRounds {
 		for i, do := range targets {
+			bench0, portal0 := selfCPU(), portalCPU()
 			s := closedLoop(ctx, clients, dur/interleavedRounds, 0, do)
+			out[i].BenchCPU += selfCPU() - bench0
+			out[i].PortalCPU += portalCPU() - portal0
 			out[i].lat = append(out[i].lat, s.lat...)
 			out[i].N += s.N
 			out[i].Errors += s.Errors

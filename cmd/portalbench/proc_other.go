@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"time"
 )
 
 func dieWithParent(*exec.Cmd) {}
@@ -18,3 +19,10 @@ func memOf(int) (rss, peak int64, err error) {
 }
 
 func loadAverage() string { return "?" }
+
+// cpuOf needs /proc: the CPU figures are Linux-only.
+func cpuOf(int) (time.Duration, error) {
+	return 0, errors.New("CPU time is read from /proc (Linux only)")
+}
+
+func selfCPU() time.Duration { return 0 }

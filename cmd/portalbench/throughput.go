@@ -75,7 +75,7 @@ func (b *bench) throughput(ctx context.Context) {
 				targets = append(targets, k.do)
 			}
 		}
-		st := interleaved(ctx, c, b.cfg.step, targets...)
+		st := interleaved(ctx, c, b.cfg.step, b.main.PID, targets...)
 		d := st[0]
 		b.add(row{
 			Figure:  fmt.Sprintf("user/list direct (limit 50, %d rows), %d client(s)", len(probe.List), c),
@@ -105,9 +105,24 @@ func (b *bench) throughput(ctx context.Context) {
 				ok = share >= budgetThroughput
 			}
 			b.add(row{Figure: figure, Value: value, Budget: budget, Verdict: check(ok && d.Errors == 0)})
+			if c != 1 && p.PortalCPU > 0 {
+				b.add(row{Figure: fmt.Sprintf("CPU per %s, %d clients", kind.name, c), Value: cpuSplit(d, p), Budget: "report", Verdict: info})
+			}
 		}
 	}
 }
+
+// cpuSplit says where the CPU time of a page goes, next to the direct
+// call's: on two shared cores the throughput ratio is close to the ratio
+// of CPU per request, so this is what the 32-client budget comes down to.
+func cpuSplit(direct, page stats) string {
+	d, pb, pp := direct.perRequest(direct.BenchCPU), page.perRequest(page.BenchCPU), page.perRequest(page.PortalCPU)
+	return fmt.Sprintf("portal %s + load generator and emulator %s, against %s for the direct call (%.0f%%)",
+		us(pp), us(pb), us(d), 100*float64(d)/float64(pp+pb))
+}
+
+// us formats a duration in microseconds.
+func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
 
 // probeList loads the 50-row list once and says what is wrong with it.
 func (b *bench) probeList(ctx context.Context, s *staff, htmx bool) string {
