@@ -60,6 +60,13 @@ func main() {
 	}
 }
 
+// readHeaderTimeout is how long a client may take to send a request's
+// headers. Without it a client that trickles them in holds its connection
+// (and a goroutine) for as long as it likes, and a few hundred such
+// clients hold the portal. Bodies are not bounded by time: an upload on a
+// slow line may take minutes.
+var readHeaderTimeout = 10 * time.Second
+
 // defaultMemoryLimit is the portal's soft memory ceiling unless Go's own
 // GOMEMLIMIT sets another. By default Go lets the heap grow to twice what
 // is live before it collects; under a burst of staff that doubled the
@@ -163,6 +170,7 @@ func run(ctx context.Context, getenv func(string) string, demo bool, seed panels
 
 	srv := e.Server
 	srv.IdleTimeout = 2 * time.Minute
+	srv.ReadHeaderTimeout = readHeaderTimeout
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCertFile != "" {

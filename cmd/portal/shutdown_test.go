@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,4 +67,57 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	if _, err := http.Get(url + "/healthz"); err == nil {
 		t.Fatal("a new request was served after shutdown")
 	}
+}
+
+// TestSlowHeadersAreCutOff: a client that sends part of a request's
+// headers and then nothing is disconnected, instead of holding its
+// connection forever; a normal request still works.
+func TestSlowHeadersAreCutOff(t *testing.T) {
+	old := readHeaderTimeout
+	readHeaderTimeout = 300 * time.Millisecond
+	t.Cleanup(func() { readHeaderTimeout = old })
+	sim := panelsim.New(panelsim.WithSeed(panelsim.SeedConfig{Users: 5, Trackers: 5}))
+	ts := httptest.NewServer(sim)
+	defer ts.Close()
+	vars := map[string]string{
+		"PANEL_API_URL": ts.URL + "/v2/panel",
+		"SESSION_KEYS":  testKeys,
+		"LISTEN_ADDR":   "127.0.0.1:0",
+		"LOG_LEVEL":     "error",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	urls := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, env(vars), false, panelsim.SeedConfig{}, func(u string) { urls <- u }) }()
+	var base string
+	select {
+	case base = <-urls:
+	case err := <-done:
+		t.Fatalf("portal did not start: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("portal did not start")
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: portal\r\nX-Slow: "); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	_, err = io.ReadAll(conn) // the server answers (408 or nothing) and closes
+	if err != nil {
+		t.Fatalf("the connection stayed open: %v", err)
+	}
+	if waited := time.Since(start); waited > 3*time.Second {
+		t.Fatalf("cut off after %v", waited)
+	}
+	resp, err := http.Get(base + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("a normal request after it: %v %v", resp, err)
+	}
+	resp.Body.Close()
 }
