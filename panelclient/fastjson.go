@@ -597,12 +597,16 @@ func (sh *shape[T]) decode(r *jsonReader, v *T) {
 		return
 	}
 	defer func() { r.depth-- }()
-	fs := sh.fields
+	fs, d := sh.fields, r.data
 	want := 0
 	for r.err == nil {
-		if r.next() != '"' {
-			r.fail("expected a member name")
-			return
+		// In compact JSON the cursor is on the name's quote; next() is
+		// only needed for white space (and reports the end of the input).
+		if r.i >= len(d) || d[r.i] != '"' {
+			if r.next() != '"' {
+				r.fail("expected a member name")
+				return
+			}
 		}
 		at := -1
 		if want < len(fs) {
@@ -625,12 +629,22 @@ func (sh *shape[T]) decode(r *jsonReader, v *T) {
 		switch {
 		case at < 0:
 			r.skip()
-		case fs[at].str != nil && r.i < len(r.data) && r.data[r.i] == '"':
-			*fs[at].str(v) = r.str()
+		case fs[at].str != nil && r.i < len(d) && d[r.i] == '"':
+			// A plain string is a substring; anything else takes str.
+			if j := plainRun(d, r.i+1); j < len(d) && d[j] == '"' {
+				*fs[at].str(v) = r.s[r.i+1 : j]
+				r.i = j + 1
+			} else {
+				*fs[at].str(v) = r.str()
+			}
 			want = at + 1
 		default:
 			fs[at].read(v, r)
 			want = at + 1
+		}
+		if r.i < len(d) && d[r.i] == ',' && r.err == nil {
+			r.i++
+			continue
 		}
 		if !r.moreMembers() {
 			return
