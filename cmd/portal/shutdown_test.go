@@ -19,26 +19,8 @@ import (
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	sim := panelsim.New(panelsim.WithSeed(panelsim.SeedConfig{Users: 5, Trackers: 5}))
 	sim.SetFault("timezone/list", panelsim.Fault{Latency: 700 * time.Millisecond})
-	ts := httptest.NewServer(sim)
-	defer ts.Close()
-	vars := map[string]string{
-		"PANEL_API_URL": ts.URL + "/v2/panel",
-		"SESSION_KEYS":  testKeys,
-		"LISTEN_ADDR":   "127.0.0.1:0",
-		"LOG_LEVEL":     "error",
-	}
 	ctx, cancel := context.WithCancel(context.Background())
-	urls := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, env(vars), false, panelsim.SeedConfig{}, func(u string) { urls <- u }) }()
-	var url string
-	select {
-	case url = <-urls:
-	case err := <-done:
-		t.Fatalf("portal did not start: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("portal did not start")
-	}
+	url, done := startPortal(t, ctx, sim)
 	type result struct {
 		status int
 		body   string
@@ -76,28 +58,9 @@ func TestSlowHeadersAreCutOff(t *testing.T) {
 	old := readHeaderTimeout
 	readHeaderTimeout = 300 * time.Millisecond
 	t.Cleanup(func() { readHeaderTimeout = old })
-	sim := panelsim.New(panelsim.WithSeed(panelsim.SeedConfig{Users: 5, Trackers: 5}))
-	ts := httptest.NewServer(sim)
-	defer ts.Close()
-	vars := map[string]string{
-		"PANEL_API_URL": ts.URL + "/v2/panel",
-		"SESSION_KEYS":  testKeys,
-		"LISTEN_ADDR":   "127.0.0.1:0",
-		"LOG_LEVEL":     "error",
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	urls := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, env(vars), false, panelsim.SeedConfig{}, func(u string) { urls <- u }) }()
-	var base string
-	select {
-	case base = <-urls:
-	case err := <-done:
-		t.Fatalf("portal did not start: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("portal did not start")
-	}
+	base, _ := startPortal(t, ctx, panelsim.New(panelsim.WithSeed(panelsim.SeedConfig{Users: 5, Trackers: 5})))
 	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -120,4 +83,30 @@ func TestSlowHeadersAreCutOff(t *testing.T) {
 		t.Fatalf("a normal request after it: %v %v", resp, err)
 	}
 	resp.Body.Close()
+}
+
+// startPortal runs the portal against sim until ctx ends and returns its
+// address and the channel run's result arrives on.
+func startPortal(t *testing.T, ctx context.Context, sim *panelsim.Server) (string, <-chan error) {
+	t.Helper()
+	ts := httptest.NewServer(sim)
+	t.Cleanup(ts.Close)
+	vars := map[string]string{
+		"PANEL_API_URL": ts.URL + "/v2/panel",
+		"SESSION_KEYS":  testKeys,
+		"LISTEN_ADDR":   "127.0.0.1:0",
+		"LOG_LEVEL":     "error",
+	}
+	urls := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, env(vars), false, panelsim.SeedConfig{}, func(u string) { urls <- u }) }()
+	select {
+	case u := <-urls:
+		return u, done
+	case err := <-done:
+		t.Fatalf("portal did not start: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("portal did not start")
+	}
+	return "", nil
 }
