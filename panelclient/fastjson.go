@@ -630,13 +630,7 @@ func (sh *shape[T]) decode(r *jsonReader, v *T) {
 		case at < 0:
 			r.skip()
 		case fs[at].str != nil && r.i < len(d) && d[r.i] == '"':
-			// A plain string is a substring; anything else takes str.
-			if j := plainRun(d, r.i+1); j < len(d) && d[j] == '"' {
-				*fs[at].str(v) = r.s[r.i+1 : j]
-				r.i = j + 1
-			} else {
-				*fs[at].str(v) = r.str()
-			}
+			*fs[at].str(v) = r.str()
 			want = at + 1
 		default:
 			fs[at].read(v, r)
