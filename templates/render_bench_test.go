@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/navixy-portal/portal/i18n"
 )
 
@@ -17,15 +19,7 @@ func BenchmarkUsersTable(b *testing.B) {
 	for _, lang := range []i18n.Lang{i18n.EN, i18n.RU} {
 		b.Run(string(lang), func(b *testing.B) {
 			ctx := WithShell(i18n.WithLocalizer(context.Background(), i18n.For(lang)), &Shell{Lang: lang, Path: "/users", Partial: true})
-			var buf bytes.Buffer
-			b.ReportAllocs()
-			for b.Loop() {
-				buf.Reset()
-				if err := UsersTablePartial(v).Render(ctx, &buf); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.SetBytes(int64(buf.Len()))
+			benchRender(b, ctx, UsersTablePartial(v))
 		})
 	}
 }
@@ -55,11 +49,17 @@ func BenchmarkUsersPage(b *testing.B) {
 	shell := &Shell{Lang: i18n.EN, Path: "/users", Login: "admin", CSRF: "iouzNr0EMA8jaCyuUYC9cOMA6_7IDhGL", Nav: nav, CanSearch: true, ChangePassword: true,
 		Dealer: "Navixy Demo", RequestID: "Wtwr7v-Dfa7nJvRp", CSS: []string{"/static/a.css", "/static/b.css"}, JS: []string{"/static/a.js", "/static/b.js"}}
 	ctx := WithShell(i18n.WithLocalizer(context.Background(), i18n.For(i18n.EN)), shell)
+	benchRender(b, ctx, UsersPage(v))
+}
+
+// benchRender renders c over and over into one buffer, reporting bytes
+// and allocations per render.
+func benchRender(b *testing.B, ctx context.Context, c templ.Component) {
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		if err := UsersPage(v).Render(ctx, &buf); err != nil {
+		if err := c.Render(ctx, &buf); err != nil {
 			b.Fatal(err)
 		}
 	}
