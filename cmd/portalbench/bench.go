@@ -46,6 +46,9 @@ type bench struct {
 }
 
 func runBench(ctx context.Context, cfg config) (int, error) {
+	if cfg.compare != "" && cfg.inProcess {
+		return 2, fmt.Errorf("-compare measures both builds as child processes: drop -inprocess")
+	}
 	b := &bench{cfg: cfg, log: progress(cfg.verbose), tr: newTransport(cfg.browsers500)}
 	defer b.tr.CloseIdleConnections()
 	var err error
@@ -68,10 +71,12 @@ func runBench(ctx context.Context, cfg config) (int, error) {
 	}
 	defer b.small.Close()
 	b.api = newPanelAPI(b.small.URL, b.tr)
-	if b.main, err = b.startPortal(ctx, b.small); err != nil {
-		return 2, err
+	if b.needMain() {
+		if b.main, err = b.startPortal(ctx, b.small); err != nil {
+			return 2, err
+		}
+		defer b.main.Close()
 	}
-	defer b.main.Close()
 
 	steps := map[string]func(context.Context){
 		"throughput": b.throughput,
@@ -83,6 +88,10 @@ func runBench(ctx context.Context, cfg config) (int, error) {
 	}
 	started, load := time.Now(), loadAverage()
 	for _, name := range sections {
+		if b.cfg.compare != "" {
+			b.compareBuilds(ctx)
+			break // a comparison replaces the sections
+		}
 		if !b.runs(name) {
 			continue
 		}
@@ -115,8 +124,17 @@ func runBench(ctx context.Context, cfg config) (int, error) {
 
 func (b *bench) runs(section string) bool { return b.cfg.only == nil || b.cfg.only[section] }
 
+// needMain says whether any section to run measures the portal against
+// the small data set (the allocation and memory sections start their own).
+func (b *bench) needMain() bool {
+	return b.cfg.compare != "" || b.runs("throughput") || b.runs("parallel") || b.runs("bytes") || b.runs("scale")
+}
+
 // needChild says whether any section to run needs the portal binary.
 func (b *bench) needChild() bool {
+	if b.cfg.compare != "" {
+		return true
+	}
 	if b.runs("memory") || b.runs("scale") {
 		return true
 	}

@@ -52,6 +52,7 @@ type config struct {
 	memProfile  string
 	verbose     bool
 	portalBin   string
+	compare     string
 	browsers500 int
 }
 
@@ -76,6 +77,7 @@ func main() {
 	flag.StringVar(&only, "only", "", "bench: run only these sections, comma-separated ("+strings.Join(sections, ",")+")")
 	flag.BoolVar(&cfg.inProcess, "inprocess", false, "bench: serve the measured portal inside this process (so -cpuprofile sees it); the memory figures always use a child process")
 	flag.StringVar(&cfg.portalBin, "portal-bin", "", "bench: a portal binary to run instead of building ./cmd/portal")
+	flag.StringVar(&cfg.compare, "compare", "", "bench: measure this portal binary side by side with the one under test (A/B) instead of the sections")
 	flag.DurationVar(&cfg.timeout, "timeout", 170*time.Second, "give up on whatever still runs after this long")
 	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to the file")
 	flag.StringVar(&cfg.memProfile, "memprofile", "", "write a heap profile of this process to the file at the end")

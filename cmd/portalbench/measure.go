@@ -155,16 +155,17 @@ const interleavedRounds = 6
 // machine is shared and its load drifts over seconds; taking turns puts
 // every target through the same drift, so their ratio is not a comparison
 // of a quiet moment with a busy one. Each turn also counts the CPU time
-// this process and the portal's (pid, 0 when in-process) spend on it.
-func interleaved(ctx context.Context, clients int, dur time.Duration, pid int, targets ...func(context.Context, int) error) []stats {
+// this process and a portal's spend on it: pids[i] is the process of
+// target i (0 when it is this one).
+func interleaved(ctx context.Context, clients int, dur time.Duration, pids []int, targets ...func(context.Context, int) error) []stats {
 	for _, do := range targets {
 		closedLoop(ctx, clients, 300*time.Millisecond, 0, do)
 	}
-	portalCPU := func() time.Duration {
-		if pid == 0 {
+	portalCPU := func(i int) time.Duration {
+		if i >= len(pids) || pids[i] == 0 {
 			return 0
 		}
-		d, err := cpuOf(pid)
+		d, err := cpuOf(pids[i])
 		if err != nil {
 			return 0
 		}
@@ -173,10 +174,10 @@ func interleaved(ctx context.Context, clients int, dur time.Duration, pid int, t
 	out := make([]stats, len(targets))
 	for range interleavedRounds {
 		for i, do := range targets {
-			bench0, portal0 := selfCPU(), portalCPU()
+			bench0, portal0 := selfCPU(), portalCPU(i)
 			s := closedLoop(ctx, clients, dur/interleavedRounds, 0, do)
 			out[i].BenchCPU += selfCPU() - bench0
-			out[i].PortalCPU += portalCPU() - portal0
+			out[i].PortalCPU += portalCPU(i) - portal0
 			out[i].lat = append(out[i].lat, s.lat...)
 			out[i].N += s.N
 			out[i].Errors += s.Errors

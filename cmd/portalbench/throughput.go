@@ -75,7 +75,8 @@ func (b *bench) throughput(ctx context.Context) {
 				targets = append(targets, k.do)
 			}
 		}
-		st := interleaved(ctx, c, b.cfg.step, b.main.PID, targets...)
+		pids := []int{b.main.PID, b.main.PID, b.main.PID}
+		st := interleaved(ctx, c, b.cfg.step, pids, targets...)
 		d := st[0]
 		b.add(row{
 			Figure:  fmt.Sprintf("user/list direct (limit 50, %d rows), %d client(s)", len(probe.List), c),
