@@ -70,12 +70,6 @@ func t(ctx context.Context, key string, args ...any) string { return i18n.T(ctx,
 // loc returns the page's localizer for dates, numbers and money.
 func loc(ctx context.Context) *i18n.Localizer { return i18n.From(ctx) }
 
-// csrfHeaders is the hx-headers value that carries the anti-forgery token
-// on every htmx request of the page.
-func csrfHeaders(ctx context.Context) string {
-	return `{"X-CSRF-Token":"` + shell(ctx).CSRF + `"}`
-}
-
 func langName(l i18n.Lang) string {
 	if l == i18n.RU {
 		return "Русский"
