@@ -57,7 +57,7 @@ var defaultUserExportColumns = []string{"id", "name", "balance", "bonus", "track
 
 // defaultExportChoices are the boxes every users page offers, worked out
 // once; pages only read them.
-var defaultExportChoices = userExportColumnChoices(nil)
+var defaultExportChoices = templates.NewExportColumns(userExportColumnChoices(nil))
 
 // userExportColumnChoices are the export form's checkboxes.
 func userExportColumnChoices(selected []string) []templates.UserExportColumn {

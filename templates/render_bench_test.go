@@ -34,9 +34,11 @@ func benchUsersView() UsersListView {
 			Phone: "+7 900 000 00 " + strconv.Itoa(i), City: "Санкт-Петербург <b>&amp;", Created: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
 		})
 	}
+	var cols []UserExportColumn
 	for i := range 30 {
-		v.ExportCols = append(v.ExportCols, UserExportColumn{Key: "col_" + strconv.Itoa(i), LabelKey: "users.col.login", Checked: i%3 == 0})
+		cols = append(cols, UserExportColumn{Key: "col_" + strconv.Itoa(i), LabelKey: "users.col.login", Checked: i%3 == 0})
 	}
+	v.ExportCols = NewExportColumns(cols)
 	return v
 }
 

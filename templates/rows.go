@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"math"
@@ -170,6 +171,39 @@ func appendAmount(l *i18n.Localizer, dst []byte, v float64) []byte {
 		return l.AppendNumber(dst, v, 4)
 	}
 	return l.AppendNumber(dst, v, 2)
+}
+
+// ExportColumns are the column boxes of the users export form. The form's
+// fixed part (formats, boxes, hint, button: about 5 KB, forty translated
+// labels) is the same on every users page in a language, so it is built the
+// first time a page in that language needs it and copied after. The
+// columns must not change once the set is made.
+type ExportColumns struct {
+	Cols []UserExportColumn
+	html sync.Map // i18n.Lang → the fixed part's markup
+}
+
+// NewExportColumns makes the column set a users page offers.
+func NewExportColumns(cols []UserExportColumn) *ExportColumns {
+	return &ExportColumns{Cols: cols}
+}
+
+// fields writes the fixed part of the export form in the page's language.
+func (x *ExportColumns) fields() templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		lang := i18n.From(ctx).Lang
+		if html, ok := x.html.Load(lang); ok {
+			_, err := io.WriteString(w, html.(string))
+			return err
+		}
+		var buf bytes.Buffer
+		if err := usersExportFields(x.Cols).Render(ctx, &buf); err != nil {
+			return err
+		}
+		x.html.Store(lang, buf.String())
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
 }
 
 // exportColumnBoxes writes the column checkboxes of the users export form,

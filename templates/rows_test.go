@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/a-h/templ"
 
 	"github.com/navixy-portal/portal/i18n"
 )
@@ -290,5 +291,33 @@ func TestListLinksCarryTheStateAsText(t *testing.T) {
 				t.Errorf("out-of-band page size %q", v)
 			}
 		}
+	}
+}
+
+// TestExportFormFixedPartIsInThePagesLanguage: the export form's fixed
+// part, built once per language, is the same markup as built afresh, and a
+// page in one language never gets the copy made for another.
+func TestExportFormFixedPartIsInThePagesLanguage(t *testing.T) {
+	cols := []UserExportColumn{{Key: "id", LabelKey: "users.col.id", Checked: true}, {Key: "login", LabelKey: "users.col.login"}}
+	x := NewExportColumns(cols)
+	render := func(c templ.Component, lang i18n.Lang) string {
+		var buf bytes.Buffer
+		if err := c.Render(i18n.WithLocalizer(context.Background(), i18n.For(lang)), &buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	for _, lang := range []i18n.Lang{i18n.EN, i18n.RU, i18n.EN, i18n.RU} {
+		got, want := render(x.fields(), lang), render(usersExportFields(cols), lang)
+		if got != want {
+			t.Fatalf("%s: copied fixed part differs from a fresh one:\n%s\nwant\n%s", lang, got, want)
+		}
+		label := i18n.For(lang).T("users.export.download")
+		if !strings.Contains(got, label) {
+			t.Fatalf("%s: the fixed part lacks its button label %q:\n%s", lang, label, got)
+		}
+	}
+	if en, ru := render(x.fields(), i18n.EN), render(x.fields(), i18n.RU); en == ru {
+		t.Fatal("both languages got the same copy")
 	}
 }
