@@ -12,7 +12,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/labstack/echo/v4"
+
+	"github.com/navixy-portal/portal/templates"
 )
 
 // pageLike is HTML shaped like a list page: repeated markup around values
@@ -30,16 +33,17 @@ func pageLike(seed uint64, n int) []byte {
 // TestCompressedPagesComeBackWhole: every page the portal gzips inflates,
 // with the standard library, to exactly what was rendered, with the length
 // it was sent with; that holds for pages larger than one stateless block
-// (32 KB) and for many pages compressed at once by pooled writers.
+// (32 KB), for pages with fixed parts copied in already deflated (first,
+// last, side by side, or one part only), and for many pages at once.
 func TestCompressedPagesComeBackWhole(t *testing.T) {
 	e := echo.New()
-	send := func(body []byte, acceptGzip bool) *httptest.ResponseRecorder {
+	send := func(body []byte, acceptGzip bool, fixed ...templates.FixedPart) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, "/users", nil)
 		if acceptGzip {
 			req.Header.Set("Accept-Encoding", "gzip, deflate, br")
 		}
 		rec := httptest.NewRecorder()
-		if err := writeCompressed(e.NewContext(req, rec), http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body); err != nil {
+		if err := writeCompressed(e.NewContext(req, rec), http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body, fixed); err != nil {
 			t.Error(err)
 		}
 		return rec
@@ -77,6 +81,40 @@ func TestCompressedPagesComeBackWhole(t *testing.T) {
 	small := []byte("<p>short</p>")
 	if rec := send(small, true); rec.Header().Get(echo.HeaderContentEncoding) != "" || rec.Body.String() != string(small) {
 		t.Error("a page under minGzip was compressed or changed")
+	}
+
+	// Pages with fixed parts: a, b and c are compressed with the page,
+	// f and g are copied in from their deflate form.
+	a, b, c := pageLike(1, 3000), pageLike(2, 40<<10), pageLike(3, 500)
+	f, g := pageLike(4, 5000), []byte("<p>a short fixed part</p>")
+	part := func(at int, p []byte) templates.FixedPart {
+		var d bytes.Buffer
+		if err := flate.StatelessDeflate(&d, p, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		return templates.FixedPart{At: at, Len: len(p), Deflated: d.Bytes()}
+	}
+	join := func(ps ...[]byte) []byte { return bytes.Join(ps, nil) }
+	cases := []struct {
+		name  string
+		body  []byte
+		fixed []templates.FixedPart
+	}{
+		{"between", join(a, f, b, g, c), []templates.FixedPart{part(len(a), f), part(len(a)+len(f)+len(b), g)}},
+		{"first and last", join(f, b, g), []templates.FixedPart{part(0, f), part(len(f)+len(b), g)}},
+		{"side by side", join(a, f, g), []templates.FixedPart{part(len(a), f), part(len(a)+len(f), g)}},
+		{"all of it", f, []templates.FixedPart{part(0, f)}},
+	}
+	for _, tc := range cases {
+		if err := check(tc.body, send(tc.body, true, tc.fixed...)); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+	// A part that does not fit the page is not trusted: the page goes out
+	// uncompressed and whole.
+	body := join(a, f)
+	if rec := send(body, true, part(len(a)+1, f)); rec.Header().Get(echo.HeaderContentEncoding) != "" || !bytes.Equal(rec.Body.Bytes(), body) {
+		t.Error("a page with a misplaced fixed part was not sent as it is")
 	}
 
 	var wg sync.WaitGroup

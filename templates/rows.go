@@ -175,12 +175,13 @@ func appendAmount(l *i18n.Localizer, dst []byte, v float64) []byte {
 
 // ExportColumns are the column boxes of the users export form. The form's
 // fixed part (formats, boxes, hint, button: about 5 KB, forty translated
-// labels) is the same on every users page in a language, so it is built the
-// first time a page in that language needs it and copied after. The
-// columns must not change once the set is made.
+// labels) is the same on every users page in a language, so it is built,
+// and deflated, the first time a page in that language needs it, and
+// copied after (see PageBuffer). The columns must not change once the set
+// is made.
 type ExportColumns struct {
 	Cols []UserExportColumn
-	html sync.Map // i18n.Lang → the fixed part's markup
+	html sync.Map // i18n.Lang → *fixedMarkup
 }
 
 // NewExportColumns makes the column set a users page offers.
@@ -192,17 +193,15 @@ func NewExportColumns(cols []UserExportColumn) *ExportColumns {
 func (x *ExportColumns) fields() templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		lang := i18n.From(ctx).Lang
-		if html, ok := x.html.Load(lang); ok {
-			_, err := io.WriteString(w, html.(string))
-			return err
+		m, ok := x.html.Load(lang)
+		if !ok {
+			var buf bytes.Buffer
+			if err := usersExportFields(x.Cols).Render(ctx, &buf); err != nil {
+				return err
+			}
+			m, _ = x.html.LoadOrStore(lang, newFixedMarkup(buf.String()))
 		}
-		var buf bytes.Buffer
-		if err := usersExportFields(x.Cols).Render(ctx, &buf); err != nil {
-			return err
-		}
-		x.html.Store(lang, buf.String())
-		_, err := w.Write(buf.Bytes())
-		return err
+		return writeFixed(w, m.(*fixedMarkup))
 	})
 }
 

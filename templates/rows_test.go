@@ -2,7 +2,9 @@ package templates
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
+	"errors"
 	"io"
 	"net/url"
 	"strconv"
@@ -319,5 +321,45 @@ func TestExportFormFixedPartIsInThePagesLanguage(t *testing.T) {
 	}
 	if en, ru := render(x.fields(), i18n.EN), render(x.fields(), i18n.RU); en == ru {
 		t.Fatal("both languages got the same copy")
+	}
+}
+
+// TestUsersPageNotesItsFixedPart: rendered into a PageBuffer, a users page
+// notes where the export form's fixed part is, and that span is the fixed
+// part; its deflate form inflates to it. Rendered into anything else, the
+// page is the same markup.
+func TestUsersPageNotesItsFixedPart(t *testing.T) {
+	v := benchUsersView()
+	ctx := WithShell(i18n.WithLocalizer(context.Background(), i18n.For(i18n.RU)), &Shell{Lang: i18n.RU, Login: "op", CSRF: "t", Path: "/users"})
+	for round := range 2 { // the first render builds the fixed part, the second copies it
+		var page PageBuffer
+		if err := UsersPage(v).Render(ctx, &page); err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Fixed) != 1 {
+			t.Fatalf("round %d: %d fixed parts noted, want 1", round, len(page.Fixed))
+		}
+		f := page.Fixed[0]
+		var want bytes.Buffer
+		if err := usersExportFields(v.ExportCols.Cols).Render(ctx, &want); err != nil {
+			t.Fatal(err)
+		}
+		if got := page.Bytes()[f.At : f.At+f.Len]; string(got) != want.String() {
+			t.Fatalf("round %d: the noted span is not the fixed part:\n%s", round, got)
+		}
+		inflated, err := io.ReadAll(flate.NewReader(bytes.NewReader(f.Deflated)))
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Fatal(err)
+		}
+		if string(inflated) != want.String() {
+			t.Fatalf("round %d: the deflate form inflates to something else", round)
+		}
+		var plain bytes.Buffer
+		if err := UsersPage(v).Render(ctx, &plain); err != nil {
+			t.Fatal(err)
+		}
+		if plain.String() != page.String() {
+			t.Fatalf("round %d: the page differs with and without a PageBuffer", round)
+		}
 	}
 }

@@ -1,0 +1,74 @@
+package templates
+
+import (
+	"bytes"
+	"io"
+
+	templruntime "github.com/a-h/templ/runtime"
+	"github.com/klauspost/compress/flate"
+)
+
+// PageBuffer is what a page is rendered into. Besides the markup it notes
+// the page's fixed parts: markup that is the same on every page in a
+// language, built once (the users export form's formats and thirty column
+// boxes). Each comes with its deflate form, also made once, so that the
+// response's gzip copies those bytes instead of compressing them again.
+type PageBuffer struct {
+	bytes.Buffer
+	Fixed []FixedPart
+}
+
+// FixedPart is a span of the page written whole from a fixed copy.
+type FixedPart struct {
+	At, Len int
+	// Deflated is the span on its own as stateless deflate blocks: they
+	// refer to nothing before them, and end on a byte boundary without
+	// closing the stream, so they fit between any two such segments.
+	Deflated []byte
+}
+
+// Reset empties the buffer for the next page.
+func (p *PageBuffer) Reset() {
+	p.Buffer.Reset()
+	p.Fixed = p.Fixed[:0]
+}
+
+// fixedMarkup is markup built once, with its deflate form.
+type fixedMarkup struct {
+	html     string
+	deflated []byte
+}
+
+func newFixedMarkup(html string) *fixedMarkup {
+	var b bytes.Buffer
+	if err := flate.StatelessDeflate(&b, []byte(html), false, nil); err != nil {
+		return &fixedMarkup{html: html} // not noted as fixed; compressed with the page
+	}
+	return &fixedMarkup{html: html, deflated: b.Bytes()}
+}
+
+// writeFixed writes m where a component writes. When that leads to a
+// PageBuffer (templ hands components its own buffer around the writer a
+// page is rendered into), the part is noted there, after what templ still
+// holds has been passed on, so that its place is exact.
+func writeFixed(w io.Writer, m *fixedMarkup) error {
+	var pb *PageBuffer
+	switch b := w.(type) {
+	case *PageBuffer:
+		pb = b
+	case *templruntime.Buffer:
+		if p, ok := b.Underlying.(*PageBuffer); ok {
+			if err := b.Flush(); err != nil {
+				return err
+			}
+			pb = p
+		}
+	}
+	if pb == nil || m.deflated == nil {
+		_, err := io.WriteString(w, m.html)
+		return err
+	}
+	pb.Fixed = append(pb.Fixed, FixedPart{At: pb.Len(), Len: len(m.html), Deflated: m.deflated})
+	_, err := pb.WriteString(m.html)
+	return err
+}
