@@ -58,6 +58,7 @@ const (
 // with New and share it; it is safe for concurrent use.
 type Client struct {
 	base      *url.URL
+	endpoints sync.Map // action → its URL, joined once
 	hc        *http.Client
 	timeout   time.Duration
 	userAgent string
@@ -187,9 +188,15 @@ func newTransport() *http.Transport {
 	return t
 }
 
-// endpoint joins the base URL and an action such as "user/list".
+// endpoint joins the base URL and an action such as "user/list", once per
+// action (the actions are the client's own constants, a few dozen).
 func (c *Client) endpoint(action string) string {
-	return c.base.JoinPath(action).String()
+	if u, ok := c.endpoints.Load(action); ok {
+		return u.(string)
+	}
+	u := c.base.JoinPath(action).String()
+	c.endpoints.Store(action, u)
+	return u
 }
 
 // callMode says whether a call may be sent twice.

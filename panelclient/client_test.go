@@ -72,8 +72,13 @@ func TestEndpointJoinsBaseAndAction(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.endpoint("user/list"); got != want {
-			t.Errorf("%s: endpoint %s, want %s", base, got, want)
+		for range 2 { // joined, then remembered
+			if got := c.endpoint("user/list"); got != want {
+				t.Errorf("%s: endpoint %s, want %s", base, got, want)
+			}
+		}
+		if got, want := c.endpoint("tracker/read"), strings.TrimSuffix(want, "user/list")+"tracker/read"; got != want {
+			t.Errorf("%s: a second action's endpoint %s, want %s", base, got, want)
 		}
 	}
 }
