@@ -344,13 +344,28 @@ func TestSecurityHeaders(t *testing.T) {
 	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe") || !strings.Contains(csp, "frame-ancestors 'none'") {
 		t.Errorf("CSP %q", csp)
 	}
-	for k, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"} {
-		if h.Get(k) != want {
+	want := map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
+		"Cross-Origin-Opener-Policy": "same-origin", "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()"}
+	for k, w := range want {
+		if h.Get(k) != w {
 			t.Errorf("%s = %q", k, h.Get(k))
 		}
 	}
 	if p.Has("script:not([src])") {
 		t.Error("the page has an inline script")
+	}
+	// Every response carries them, signed in or not, page or error.
+	b.Login("admin", "admin")
+	for _, path := range []string{"/users", "/no/such/page", "/login"} {
+		h := b.Get(path).Header
+		for k, w := range want {
+			if h.Get(k) != w {
+				t.Errorf("%s: %s = %q", path, k, h.Get(k))
+			}
+		}
+		if h.Get("Content-Security-Policy") != p.Header.Get("Content-Security-Policy") {
+			t.Errorf("%s: CSP %q", path, h.Get("Content-Security-Policy"))
+		}
 	}
 }
 
