@@ -132,7 +132,9 @@ func (a *app) shell(c echo.Context) *templates.Shell {
 	if sess := session(c); sess != nil {
 		s.Login = sess.Login
 		s.CSRF = sess.CSRF
-		s.Nav = navFor(sess.Perms, c.Request().URL.Path)
+		if !s.Partial { // only the page frame shows the sections
+			s.Nav = navFor(sess.Perms, c.Request().URL.Path)
+		}
 		s.CanSearch = canSearch(sess.Perms)
 		s.Dealer = sess.DealerTitle
 		if sess.Parent != nil {
