@@ -6,9 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/navixy-portal/portal/handlers"
 	"github.com/navixy-portal/portal/panelclient/panelsim"
@@ -255,5 +258,36 @@ func TestAccessLineNamesTheRequest(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no access line for /users in:\n%s", env.Logs())
+	}
+}
+
+// TestPagesLinkTheirHashedAssets: every full page links the stylesheets and
+// scripts by their hashed URLs, and each of those answers with a long
+// cache; a later page links the same ones.
+func TestPagesLinkTheirHashedAssets(t *testing.T) {
+	env := portaltest.New(t)
+	b := env.NewBrowser(t)
+	var first []string
+	for i, path := range []string{"/login", "/login"} {
+		p := b.Get(path)
+		var urls []string
+		p.Doc.Find(`link[rel="stylesheet"]`).Each(func(_ int, s *goquery.Selection) { urls = append(urls, s.AttrOr("href", "")) })
+		p.Doc.Find(`script[src]`).Each(func(_ int, s *goquery.Selection) { urls = append(urls, s.AttrOr("src", "")) })
+		if len(urls) != 4 {
+			t.Fatalf("%s: %d assets linked, want 2 stylesheets and 2 scripts: %v", path, len(urls), urls)
+		}
+		if i > 0 {
+			if !slices.Equal(urls, first) {
+				t.Fatalf("a later page links %v, the first %v", urls, first)
+			}
+			continue
+		}
+		first = urls
+		for _, u := range urls {
+			a := b.Get(u)
+			if a.Status != http.StatusOK || !strings.Contains(a.Header.Get("Cache-Control"), "immutable") {
+				t.Errorf("%s: status %d, Cache-Control %q", u, a.Status, a.Header.Get("Cache-Control"))
+			}
+		}
 	}
 }

@@ -123,8 +123,8 @@ func (a *app) shell(c echo.Context) *templates.Shell {
 	s := &templates.Shell{
 		Lang:      i18n.From(c.Request().Context()).Lang,
 		Path:      c.Request().URL.RequestURI(),
-		CSS:       []string{a.o.Assets.URL("vendor/pico.min.css"), a.o.Assets.URL("portal.css")},
-		JS:        []string{a.o.Assets.URL("vendor/htmx.min.js"), a.o.Assets.URL("portal.js")},
+		CSS:       a.css,
+		JS:        a.js,
 		RequestID: requestID(c),
 		Partial:   wantsPartial(c),
 		Flash:     takeFlash(c),

@@ -96,6 +96,10 @@ func New(o Options) *echo.Echo {
 	}
 	e.Server.ReadHeaderTimeout = 10 * time.Second
 	app := &app{o: o}
+	if o.Assets != nil {
+		app.css = []string{o.Assets.URL("vendor/pico.min.css"), o.Assets.URL("portal.css")}
+		app.js = []string{o.Assets.URL("vendor/htmx.min.js"), o.Assets.URL("portal.js")}
+	}
 	e.HTTPErrorHandler = app.handleError
 	e.Use(app.recoverPanics, app.requestID, app.accessLog, app.securityHeaders, middleware.BodyLimit(maxBody), app.limitInFlight(o.MaxInFlight), app.language, app.loadSession, app.csrf)
 	registerRoutes(e, app)
@@ -115,6 +119,9 @@ const defaultMaxInFlight = 64
 // handlers are small structs that hold only the client calls they use.
 type app struct {
 	o Options
+	// css and js are the page frame's hashed asset URLs, worked out once;
+	// every page's shell shares them and only reads them.
+	css, js []string
 }
 
 func (a *app) log() *slog.Logger { return a.o.Logger }
