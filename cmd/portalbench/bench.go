@@ -88,11 +88,7 @@ func runBench(ctx context.Context, cfg config) (int, error) {
 	}
 	started, load := time.Now(), loadAverage()
 	for _, name := range sections {
-		if b.cfg.compare != "" {
-			b.compareBuilds(ctx)
-			break // a comparison replaces the sections
-		}
-		if !b.runs(name) {
+		if b.cfg.compare != "" || !b.runs(name) { // a comparison replaces the sections
 			continue
 		}
 		if ctx.Err() != nil {
@@ -101,6 +97,9 @@ func runBench(ctx context.Context, cfg config) (int, error) {
 		}
 		b.log.printf("section %s", name)
 		steps[name](ctx)
+	}
+	if b.cfg.compare != "" {
+		b.compareBuilds(ctx)
 	}
 
 	fmt.Printf("portal bench: %s, portal %s, emulator in-process, all on loopback\n",
