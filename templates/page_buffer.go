@@ -41,9 +41,7 @@ type fixedMarkup struct {
 
 func newFixedMarkup(html string) *fixedMarkup {
 	var b bytes.Buffer
-	if err := flate.StatelessDeflate(&b, []byte(html), false, nil); err != nil {
-		return &fixedMarkup{html: html} // not noted as fixed; compressed with the page
-	}
+	_ = flate.StatelessDeflate(&b, []byte(html), false, nil) // a bytes.Buffer takes every write
 	return &fixedMarkup{html: html, deflated: b.Bytes()}
 }
 
@@ -64,7 +62,7 @@ func writeFixed(w io.Writer, m *fixedMarkup) error {
 			pb = p
 		}
 	}
-	if pb == nil || m.deflated == nil {
+	if pb == nil {
 		_, err := io.WriteString(w, m.html)
 		return err
 	}
