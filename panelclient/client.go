@@ -28,7 +28,6 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -141,7 +140,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	}
 	if c.hc == nil {
 		c.hc = &http.Client{
-			Transport: newTransport(),
+			Transport: newKeepAlive(),
 			// A Panel action never redirects. Following one would turn the
 			// POST into a GET; the 3xx is reported as an unreadable answer.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -168,24 +167,6 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
-}
-
-// newTransport is the default transport: connections are kept and reused,
-// with a pool sized for a busy portal talking to one Panel host.
-func newTransport() *http.Transport {
-	var t *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		t = dt.Clone()
-	} else {
-		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
-	}
-	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = 64
-	t.IdleConnTimeout = 90 * time.Second
-	t.TLSHandshakeTimeout = 10 * time.Second
-	t.ExpectContinueTimeout = time.Second
-	return t
 }
 
 // endpoint joins the base URL and an action such as "user/list", once per

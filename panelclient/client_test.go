@@ -88,8 +88,8 @@ func TestDefaultTransportPoolsConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, ok := c.hc.Transport.(*http.Transport)
-	if !ok || tr.MaxIdleConnsPerHost < 32 || tr.DisableKeepAlives {
+	tr, ok := c.hc.Transport.(*keepAlive)
+	if !ok || tr.maxIdle < 32 || tr.fallback.MaxIdleConnsPerHost < 32 || tr.fallback.DisableKeepAlives {
 		t.Fatalf("transport: %#v", c.hc.Transport)
 	}
 	if c.hc.Timeout != 0 || c.timeout != DefaultTimeout {
@@ -425,7 +425,7 @@ func TestRefusedConnection(t *testing.T) {
 		}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ct := &countingTransport{next: newTransport()}
+			ct := &countingTransport{next: newKeepAlive()}
 			c, _ := New("http://"+addr+"/v2/panel", WithHTTPClient(&http.Client{Transport: ct}))
 			err := tc.call(context.Background(), c)
 			var te *TransportError
