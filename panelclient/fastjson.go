@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -302,16 +303,112 @@ func (r *jsonReader) str() string {
 	return ""
 }
 
-// escaped finds the end of the string token starting at quote, which has
-// a backslash in it, and unquotes it.
+// escaped reads the string token starting at quote, which has a backslash
+// in it, decoding its escapes the way encoding/json does: a lone or broken
+// surrogate becomes U+FFFD, anything but the JSON escapes is an error. A
+// string with invalid UTF-8 (which encoding/json mends byte by byte) goes
+// through encoding/json.
 func (r *jsonReader) escaped(quote int) string {
-	end := skipString(r.data, quote)
-	if end < 0 {
-		r.i = len(r.data)
-		r.fail("unterminated string")
-		return ""
+	d := r.data
+	b := make([]byte, 0, 64)
+	ascii := true
+	for i := quote + 1; ; {
+		j := textRun(d, i)
+		for k := i; k < j; k++ {
+			if d[k] >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+		}
+		b = append(b, d[i:j]...)
+		if j >= len(d) {
+			r.i = len(d)
+			r.fail("unterminated string")
+			return ""
+		}
+		switch c := d[j]; {
+		case c == '"':
+			if !ascii && !utf8.Valid(b) {
+				end := skipString(d, quote)
+				return r.unquote(quote, end)
+			}
+			r.i = j + 1
+			return string(b)
+		case c < 0x20:
+			r.i = j
+			r.fail("control character in a string")
+			return ""
+		}
+		// A backslash.
+		if j+1 >= len(d) {
+			r.i = len(d)
+			r.fail("unterminated string")
+			return ""
+		}
+		i = j + 2
+		switch e := d[j+1]; e {
+		case '"', '\\', '/':
+			b = append(b, e)
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			rr := hex4(d, j+2)
+			if rr < 0 {
+				r.i = j
+				r.fail("bad \\u escape")
+				return ""
+			}
+			i = j + 6
+			if utf16.IsSurrogate(rr) {
+				// A pair is two escapes; anything else leaves U+FFFD and
+				// reads on after the first.
+				rr2 := rune(-1)
+				if i+1 < len(d) && d[i] == '\\' && d[i+1] == 'u' {
+					rr2 = hex4(d, i+2)
+				}
+				if dec := utf16.DecodeRune(rr, rr2); dec != utf8.RuneError {
+					rr, i = dec, i+6
+				} else {
+					rr = utf8.RuneError
+				}
+			}
+			b = utf8.AppendRune(b, rr)
+		default:
+			r.i = j
+			r.fail("bad escape in a string")
+			return ""
+		}
 	}
-	return r.unquote(quote, end)
+}
+
+// hex4 reads the four hexadecimal digits at d[at:], or returns -1.
+func hex4(d []byte, at int) rune {
+	if at+4 > len(d) {
+		return -1
+	}
+	var v rune
+	for _, c := range d[at : at+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return -1
+		}
+		v = v<<4 | rune(c)
+	}
+	return v
 }
 
 func (r *jsonReader) unquote(from, to int) string {

@@ -75,6 +75,18 @@ var fastDecodeSeeds = []string{
 	`{"list":[{"id":1,"dealer_id":`,
 	`{"list":[{"id":1,"dealer_id"}]}`,
 	`{"list":[{"mfa_allowed":true,"id":1}]}`,
+	// Escapes: each kind, pairs and lone or broken surrogates, escapes
+	// next to non-ASCII text and to invalid UTF-8, and bad escapes.
+	`{"list":[{"login":"O'Brien \"Bob\" \\ \/ \b\f\n\r\t","first_name":"\u00e9t\u00C9 \ud83d\ude00 caf\u00e9"}]}`,
+	`{"list":[{"login":"\ud83d","first_name":"\ud83dx","last_name":"\ude00\ud83d\u0041","comment":"\ud83d\ud83d\ude00"}]}`,
+	`{"list":[{"login":"Jos\u00e9 Müller \"Ü\"","first_name":"\"\xff\"","last_name":"a\u0000b"}]}`,
+	"{\"list\":[{\"login\":\"\\\"\xff\xfe\"}]}",
+	`{"list":[{"login":"\x"}]}`,
+	`{"list":[{"login":"\u12"}]}`,
+	`{"list":[{"login":"\u12g4"}]}`,
+	`{"list":[{"login":"a\`,
+	`{"list":[{"login":"a\"`,
+	"{\"list\":[{\"login\":\"a\\n\tb\"}]}",
 	// Integers at the edges of the short way and past it.
 	`{"list":[{"id":123456789012345678,"dealer_id":1234567890123456789,"trackers_count":9}]}`,
 	`{"list":[{"id":99999999999999999999}]}`,
