@@ -124,12 +124,16 @@ func (h *usersHandlers) list(c echo.Context) error {
 	}
 	s.Total = res.Count
 	if len(res.List) == 0 && s.Total > 0 && clampPage(&s) {
+		res.Release()
 		p.Offset = s.Offset()
 		if res, err = h.api.ListUsers(ctx, sess.Hash, p); err != nil {
 			return err
 		}
 		s.Total = res.Count
 	}
+	// The rows' strings are the Panel's answer itself, handed back for
+	// the next list once the page is written.
+	defer res.Release()
 	v := templates.UsersListView{
 		State:     s,
 		CanCreate: sess.Perms.CanAll(usersPermCreate),

@@ -496,9 +496,10 @@ func (c *Client) decode(fl *inflight, resp *http.Response, hash, action string, 
 	defer resp.Body.Close()
 	buf := answerBufs.Get().(*bytes.Buffer)
 	buf.Reset()
+	kept := false
 	defer func() {
-		if buf.Cap() <= 4<<20 {
-			answerBufs.Put(buf)
+		if !kept {
+			putAnswerBuf(buf)
 		}
 	}()
 	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
@@ -516,12 +517,31 @@ func (c *Client) decode(fl *inflight, resp *http.Response, hash, action string, 
 		return &TransportError{Kind: KindMalformed, Action: action, HTTPStatus: resp.StatusCode, ContentType: ct,
 			AfterResponse: true, Err: fmt.Errorf("answer larger than %d bytes", maxResponseBytes)}
 	}
+	if ul, ok := out.(*UserList); ok {
+		// The list's strings are read in place: the buffer goes with the
+		// list (see UserList.Release), and is not reused on failure either,
+		// as a failed read may have left strings of it in the list.
+		kept = true
+		if err := parseAnswer(action, hash, resp.StatusCode, ct, data, inPlace{ul}); err != nil {
+			return err
+		}
+		ul.answer = buf
+		return nil
+	}
 	return parseAnswer(action, hash, resp.StatusCode, ct, data, out)
 }
 
 // answerBufs reuse the memory answers are read into: decoding copies what
-// it keeps, so a buffer is free again once the answer is parsed.
+// it keeps (but for a UserList, see inPlace), so a buffer is free again
+// once the answer is parsed.
 var answerBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putAnswerBuf(buf *bytes.Buffer) {
+	if buf.Cap() <= 4<<20 {
+		buf.Reset()
+		answerBufs.Put(buf)
+	}
+}
 
 // report feeds the observer once per call.
 func (c *Client) report(action string, err error, start time.Time) {

@@ -41,6 +41,8 @@ func parseAnswer(action, hash string, status int, contentType string, data []byt
 		case nil:
 		case *UserList:
 			err = decodeFast(body, o)
+		case inPlace:
+			err = decodeInPlace(body, o.UserList)
 		case *User:
 			err = decodeFast(body, o)
 		default:

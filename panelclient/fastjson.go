@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The portal decodes a user/list answer on every users page, and with
@@ -31,6 +32,26 @@ type fastDecoder interface {
 // the whole document must be valid JSON with nothing after it.
 func decodeFast(data []byte, out fastDecoder) error {
 	r := jsonReader{data: data, s: string(data)}
+	out.decodeFrom(&r)
+	r.ws()
+	if r.err == nil && r.i < len(r.data) {
+		r.fail("data after the top-level value")
+	}
+	return r.err
+}
+
+// inPlace asks parseAnswer to decode a UserList whose strings may be
+// parts of the answer's bytes (decodeInPlace).
+type inPlace struct{ *UserList }
+
+// decodeInPlace is decodeFast without the copy: strings without escapes
+// are read as parts of data itself. The caller keeps data unchanged for
+// as long as any of them is in use (Client.decode hands it to the list).
+func decodeInPlace(data []byte, out fastDecoder) error {
+	if len(data) == 0 {
+		return decodeFast(data, out)
+	}
+	r := jsonReader{data: data, s: unsafe.String(unsafe.SliceData(data), len(data))}
 	out.decodeFrom(&r)
 	r.ws()
 	if r.err == nil && r.i < len(r.data) {

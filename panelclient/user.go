@@ -1,11 +1,13 @@
 package panelclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // DateTimeLayout is the Panel's date/time format ("2021-03-01 13:00:00"),
@@ -290,20 +292,62 @@ type UserListParams struct {
 type UserList struct {
 	List  []User `json:"list"`
 	Count int    `json:"count"`
+	// answer holds the bytes of the Panel's answer when the list's
+	// strings are part of them (ListUsers); Release gives it back.
+	answer *bytes.Buffer
 }
 
 // ListUsers returns a page of the dealer's users (user/list; users: read).
+//
+// The list's strings are read in place from the answer, and its rows into
+// an array kept from an earlier page, so a page costs no copies: calling
+// Release once the list is no longer needed lets the next ListUsers reuse
+// both. Without Release the memory is collected as usual.
 func (c *Client) ListUsers(ctx context.Context, hash string, p UserListParams) (*UserList, error) {
 	var out UserList
 	if p.Limit > 0 && p.Limit <= maxPresizedPage {
 		// The page is read into room for the rows asked for, not grown
 		// row by row.
-		out.List = make([]User, 0, p.Limit)
+		out.List = userRows(p.Limit)
 	}
 	if err := c.call(ctx, readOnly, hash, "user/list", p, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// Release gives back the memory l was read into, for a later ListUsers:
+// the answer, whose bytes l's strings are, and the array of rows. Call it
+// only when nothing refers to l's rows or to any string taken from them
+// any more (a page built from them has been written out, say): a later
+// answer is read over the same bytes. l is empty afterwards; Release on a
+// list it has already emptied, or one not from ListUsers, does nothing.
+func (l *UserList) Release() {
+	if l.answer != nil {
+		putAnswerBuf(l.answer)
+		l.answer = nil
+	}
+	if c := cap(l.List); c > 0 && c <= maxPresizedPage {
+		rows := l.List[:c]
+		clear(rows) // no stale strings kept alive in the pool
+		userRowArrays.Put(&rows)
+	}
+	l.List = nil
+}
+
+// userRowArrays keeps released arrays of rows (*[]User).
+var userRowArrays sync.Pool
+
+// userRows is an empty slice with room for n rows, from a released array
+// when one is large enough.
+func userRows(n int) []User {
+	if rows, ok := userRowArrays.Get().(*[]User); ok {
+		if cap(*rows) >= n {
+			return (*rows)[:0]
+		}
+		userRowArrays.Put(rows)
+	}
+	return make([]User, 0, n)
 }
 
 // maxPresizedPage is the largest page a list call makes room for before
