@@ -37,7 +37,7 @@ func usersVoid[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 }
 
 // usersRowCount is the number of user rows in the table.
-func usersRowCount(tb *tab) int { return tb.count(`[data-testid="user-row"]`) }
+func usersRowCount(tb *tab) int { return tb.count(`tr[data-user-id]`) }
 
 // TestBrowserUsersList: search as you type, sort, page size and paging
 // swap the table alone and keep the state in the address bar.
@@ -64,7 +64,7 @@ func TestBrowserUsersList(t *testing.T) {
 
 	tb.do(chromedp.SendKeys(sel("list-search"), "smith"))
 	usersWait(tb, `location.search.includes('q=smith')`)
-	usersWait(tb, `[...document.querySelectorAll('[data-testid="user-row"]')].length > 0 && [...document.querySelectorAll('[data-testid="user-row"]')].every(r => r.textContent.toLowerCase().includes('smith'))`)
+	usersWait(tb, `[...document.querySelectorAll('tr[data-user-id]')].length > 0 && [...document.querySelectorAll('tr[data-user-id]')].every(r => r.textContent.toLowerCase().includes('smith'))`)
 
 	tb.do(chromedp.Click(chromedp.CSS(`[data-testid="sort-balance"] a`)))
 	usersWait(tb, `location.search.includes('sort=balance') && location.search.includes('q=smith')`)
@@ -85,7 +85,7 @@ func TestBrowserUsersList(t *testing.T) {
 	usersWait(tb, `!location.search.includes('q=smith') && location.search.includes('sort=balance')`)
 
 	tb.do(chromedp.Click(sel("per-page-10")))
-	usersWait(tb, `location.search.includes('per_page=10') && document.querySelectorAll('[data-testid="user-row"]').length === 10`)
+	usersWait(tb, `location.search.includes('per_page=10') && document.querySelectorAll('tr[data-user-id]').length === 10`)
 	tb.do(chromedp.Click(sel("page-next")))
 	usersWait(tb, `location.search.includes('page=2')`)
 	if got := tb.text(sel("page-of")); !strings.HasPrefix(got, "Page 2 of") {
@@ -136,8 +136,8 @@ func TestBrowserUsersLifecycle(t *testing.T) {
 		chromedp.Navigate(env.URL+"/users"),
 		chromedp.SendKeys(sel("list-search"), "e2e.user"),
 	)
-	usersWait(tb, `document.querySelectorAll('[data-testid="user-row"]').length === 1`)
-	tb.do(chromedp.Click(chromedp.CSS(`[data-testid="user-row"] td:nth-child(2) a`)), chromedp.WaitVisible(sel("user-title")))
+	usersWait(tb, `document.querySelectorAll('tr[data-user-id]').length === 1`)
+	tb.do(chromedp.Click(chromedp.CSS(`tr[data-user-id] td:nth-child(2) a`)), chromedp.WaitVisible(sel("user-title")))
 
 	// Edit it.
 	tb.do(

@@ -57,7 +57,7 @@ func TestConcurrentUserLists(t *testing.T) {
 		"/users?q=a", "/users?per_page=100", "/users?page=3&per_page=10", "/users?q=smith"}
 	rows := func(p *portaltest.Page) string {
 		var b strings.Builder
-		p.Doc.Find("[data-testid=user-row]").Each(func(_ int, s *goquery.Selection) {
+		p.Doc.Find("tr[data-user-id]").Each(func(_ int, s *goquery.Selection) {
 			b.WriteString(strings.Join(strings.Fields(s.Text()), " "))
 			b.WriteByte('\n')
 		})
@@ -68,7 +68,7 @@ func TestConcurrentUserLists(t *testing.T) {
 	solo.Login("admin", "admin")
 	for _, p := range pages {
 		pg := solo.Get(p)
-		if pg.Status != http.StatusOK || !pg.Has("[data-testid=user-row]") {
+		if pg.Status != http.StatusOK || !pg.Has("tr[data-user-id]") {
 			t.Fatalf("%s: %d, no rows", p, pg.Status)
 		}
 		want[p] = rows(pg)

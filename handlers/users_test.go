@@ -57,7 +57,7 @@ func admin(t *testing.T, env *portaltest.Env) *portaltest.Browser {
 
 func rowIDs(p *portaltest.Page) []int {
 	var ids []int
-	p.Doc.Find(`[data-testid=user-row]`).Each(func(_ int, s *goquery.Selection) {
+	p.Doc.Find(`tr[data-user-id]`).Each(func(_ int, s *goquery.Selection) {
 		id, _ := strconv.Atoi(s.AttrOr("data-user-id", ""))
 		ids = append(ids, id)
 	})
@@ -112,7 +112,7 @@ func TestUsersListShowsTheConsoleColumns(t *testing.T) {
 	if row.Find("[data-testid=badge-inactive]").Length() != 1 {
 		t.Errorf("user %d is not marked not activated", inactive.ID)
 	}
-	balances := p.Doc.Find("[data-testid=user-row] td:nth-child(3)")
+	balances := p.Doc.Find("tr[data-user-id] td:nth-child(3)")
 	if balances.Length() == 0 {
 		t.Fatal("no balances on the list")
 	}

@@ -82,22 +82,25 @@ func (h *htmlWriter) int(n int) { h.out = strconv.AppendInt(h.out, int64(n), 10)
 
 // userRows writes the rows of the users table. A list page repeats them
 // 50 to 100 times, so they carry only what the staff member needs: the
-// row's test hook and user id, and a class only on a negative balance.
-// The table's class (users-grid in portal.css) aligns the number columns
-// and lets long names wrap; tests find a cell by its column.
+// user id (which is also the tests' hook), and a class only on a negative
+// balance. They leave out the end tags HTML makes optional (a cell ends
+// where the next begins, a row where the next row or the body ends):
+// nearly a fifth of a row's bytes, to render, compress and send. The
+// table's class (users-grid in portal.css) aligns the number columns and
+// lets long names wrap; tests find a cell by its column.
 func userRows(rows []UserRow) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		l := loc(ctx)
 		inactive, unverified := t(ctx, "users.badge.inactive"), t(ctx, "users.badge.unverified")
 		h := newHTMLWriter()
 		for _, r := range rows {
-			h.raw(`<tr data-testid="user-row" data-user-id="`)
+			h.raw(`<tr data-user-id="`)
 			h.int(r.ID)
 			h.raw(`"><td><a href="/users/`)
 			h.int(r.ID)
 			h.raw(`">`)
 			h.int(r.ID)
-			h.raw(`</a></td><td><a href="/users/`)
+			h.raw(`</a><td><a href="/users/`)
 			h.int(r.ID)
 			h.raw(`"`)
 			name, clipped := clip(r.Name, userClipLen)
@@ -123,28 +126,27 @@ func userRows(rows []UserRow) templ.Component {
 				h.raw(`</span>`)
 			}
 			if r.Balance < 0 {
-				h.raw(`</td><td class="neg">`)
+				h.raw(`<td class="neg">`)
 			} else {
-				h.raw(`</td><td>`)
+				h.raw(`<td>`)
 			}
 			h.out = appendAmount(l, h.out, r.Balance)
-			h.raw(`</td><td>`)
+			h.raw(`<td>`)
 			h.out = appendAmount(l, h.out, r.Bonus)
-			h.raw(`</td><td>`)
+			h.raw(`<td>`)
 			h.out = l.AppendInt(h.out, int64(r.Trackers))
-			h.raw(`</td><td>`)
+			h.raw(`<td>`)
 			h.text(r.Login)
-			h.raw(`</td><td>`)
+			h.raw(`<td>`)
 			h.text(r.Phone)
-			h.raw(`</td><td>`)
+			h.raw(`<td>`)
 			city, clipped := clip(r.City, userClipLen)
 			h.text(city)
 			if clipped {
 				h.raw("…")
 			}
-			h.raw(`</td><td>`)
+			h.raw(`<td>`)
 			h.out = l.AppendDate(h.out, r.Created)
-			h.raw(`</td></tr>`)
 		}
 		return h.writeTo(w)
 	})

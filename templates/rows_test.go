@@ -50,7 +50,7 @@ func TestUserRowsShowEveryValueAsText(t *testing.T) {
 	if n := doc.Find("script").Length(); n != 0 {
 		t.Fatalf("a value became markup: %d script elements", n)
 	}
-	tr := doc.Find(`tr[data-testid="user-row"]`)
+	tr := doc.Find(`tr[data-user-id]`)
 	if tr.Length() != 3 {
 		t.Fatalf("%d rows, want 3", tr.Length())
 	}
