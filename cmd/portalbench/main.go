@@ -69,7 +69,7 @@ func main() {
 	flag.StringVar(&cfg.query, "q", "a", "load: the search term")
 	flag.StringVar(&cfg.login, "login", "admin", "the staff login every session signs in with (an emulator account)")
 	flag.StringVar(&cfg.password, "password", "admin", "its password")
-	flag.DurationVar(&cfg.step, "step", 3*time.Second, "bench: how long each throughput measurement runs")
+	flag.DurationVar(&cfg.step, "step", 5*time.Second, "bench: how long each throughput measurement runs")
 	flag.StringVar(&cfg.search, "search", "smith", "bench: the search term of the scale section")
 	flag.IntVar(&cfg.bigUsers, "users", 100_000, "bench: users of the large data set")
 	flag.IntVar(&cfg.bigTrackers, "trackers", 300_000, "bench: trackers of the large data set")
