@@ -386,14 +386,19 @@ func TestKeepAliveIdleTimeout(t *testing.T) {
 	ka.idleTimeout = 100 * time.Millisecond
 	hc := &http.Client{Transport: ka}
 	post(t, hc, srv.URL, "")
-	time.Sleep(400 * time.Millisecond) // the sweep runs after 100 ms
-	ka.mu.Lock()
-	idle := 0
-	for _, h := range ka.hosts {
-		idle += len(h.idle)
+	// The sweep runs 100 ms after the connection went idle, then every
+	// 50 ms while any is left; a busy machine may delay it.
+	idle, swept := -1, false
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline) && (idle != 0 || !swept); {
+		time.Sleep(50 * time.Millisecond)
+		ka.mu.Lock()
+		idle = 0
+		for _, h := range ka.hosts {
+			idle += len(h.idle)
+		}
+		swept = ka.sweeper == nil
+		ka.mu.Unlock()
 	}
-	swept := ka.sweeper == nil
-	ka.mu.Unlock()
 	if idle != 0 || !swept {
 		t.Errorf("%d idle connections left, sweeper stopped %v", idle, swept)
 	}
