@@ -94,20 +94,46 @@ func gzipPage(out *bytes.Buffer, body []byte, fixed []templates.FixedPart) error
 			return fmt.Errorf("fixed part at %d+%d does not fit after %d in %d bytes", f.At, f.Len, at, len(body))
 		}
 		if f.At > at {
-			if err := flate.StatelessDeflate(out, body[at:f.At], false, nil); err != nil {
+			if err := deflateSegment(out, body[at:f.At], false); err != nil {
 				return err
 			}
 		}
 		out.Write(f.Deflated)
 		at = f.At + f.Len
 	}
-	if err := flate.StatelessDeflate(out, body[at:], true, nil); err != nil {
+	if err := deflateSegment(out, body[at:], true); err != nil {
 		return err
 	}
 	var trailer [8]byte
 	binary.LittleEndian.PutUint32(trailer[:4], crc32.ChecksumIEEE(body))
 	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(body)))
 	out.Write(trailer[:])
+	return nil
+}
+
+// storedBelow is the size under which a segment goes out as it is, in a
+// stored block: deflate gains a few dozen bytes on a few hundred, and
+// building its code tables for them cost more than the rest of a page's
+// tail (the footer after the export form: about 6 µs for 60 bytes).
+const storedBelow = 512
+
+// deflateSegment writes p as deflate blocks that end on a byte boundary
+// (or end the stream, when last), so that the next segment or a fixed
+// part can follow it as it is.
+func deflateSegment(out *bytes.Buffer, p []byte, last bool) error {
+	if len(p) >= storedBelow {
+		return flate.StatelessDeflate(out, p, last, nil)
+	}
+	// A stored block (RFC 1951, 3.2.4): the final-block bit and type 00 in
+	// a byte of its own, then the length and its complement.
+	var head [5]byte
+	if last {
+		head[0] = 1
+	}
+	binary.LittleEndian.PutUint16(head[1:], uint16(len(p)))
+	binary.LittleEndian.PutUint16(head[3:], ^uint16(len(p)))
+	out.Write(head[:])
+	out.Write(p)
 	return nil
 }
 

@@ -34,7 +34,8 @@ func pageLike(seed uint64, n int) []byte {
 // with the standard library, to exactly what was rendered, with the length
 // it was sent with; that holds for pages larger than one stateless block
 // (32 KB), for pages with fixed parts copied in already deflated (first,
-// last, side by side, or one part only), and for many pages at once.
+// last, side by side, or one part only), for pieces short enough to go
+// out stored, and for many pages at once.
 func TestCompressedPagesComeBackWhole(t *testing.T) {
 	e := echo.New()
 	send := func(body []byte, acceptGzip bool, fixed ...templates.FixedPart) *httptest.ResponseRecorder {
@@ -85,7 +86,7 @@ func TestCompressedPagesComeBackWhole(t *testing.T) {
 
 	// Pages with fixed parts: a, b and c are compressed with the page,
 	// f and g are copied in from their deflate form.
-	a, b, c := pageLike(1, 3000), pageLike(2, 40<<10), pageLike(3, 500)
+	a, b, c := pageLike(1, 3000), pageLike(2, 40<<10), pageLike(3, 600)
 	f, g := pageLike(4, 5000), []byte("<p>a short fixed part</p>")
 	part := func(at int, p []byte) templates.FixedPart {
 		var d bytes.Buffer
@@ -104,6 +105,11 @@ func TestCompressedPagesComeBackWhole(t *testing.T) {
 		{"first and last", join(f, b, g), []templates.FixedPart{part(0, f), part(len(f)+len(b), g)}},
 		{"side by side", join(a, f, g), []templates.FixedPart{part(len(a), f), part(len(a)+len(f), g)}},
 		{"all of it", f, []templates.FixedPart{part(0, f)}},
+		// Segments under storedBelow go out stored: a short tail, short
+		// pieces between parts, and lengths at the edge.
+		{"short tail", join(a, f, c[:300]), []templates.FixedPart{part(len(a), f)}},
+		{"short between", join(c[:1], f, c[:storedBelow-1], g, c[:2]), []templates.FixedPart{part(1, f), part(1+len(f)+storedBelow-1, g)}},
+		{"at the edge", join(a, f, c[:storedBelow], g, c[:storedBelow-1]), []templates.FixedPart{part(len(a), f), part(len(a)+len(f)+storedBelow, g)}},
 	}
 	for _, tc := range cases {
 		if err := check(tc.body, send(tc.body, true, tc.fixed...)); err != nil {
