@@ -21,6 +21,12 @@ type ListState struct {
 	Total   int        // rows matching, from the API's count
 	// Target is the element htmx swaps with the table (e.g. #users-table).
 	Target string
+	// Inherited says the list's container itself carries hx-target,
+	// hx-swap and hx-push-url for the links inside it (htmx inherits
+	// them), so the links leave them out: 13 or more links a page, each
+	// 60-odd bytes shorter. Only a container whose other elements send no
+	// requests of their own may do so (the users list's).
+	Inherited bool
 }
 
 // PageSizes are the page sizes offered, as in the official console.

@@ -24,7 +24,7 @@ func SortHeader(s ListState, key, labelKey string) templ.Component {
 		h.raw(`" data-testid="sort-`)
 		h.text(key)
 		h.raw(`">`)
-		h.listLink(s.SortURL(key), s.Target, "")
+		h.listLink(s.SortURL(key), s, "")
 		h.text(t(ctx, labelKey))
 		switch state {
 		case "ascending":
@@ -58,9 +58,9 @@ func Pager(s ListState) templ.Component {
 		h.raw(`</span> `)
 		pages := s.Pages()
 		if s.Page > 1 {
-			h.listLink(s.PageURL(1), s.Target, ` data-testid="page-first"`)
+			h.listLink(s.PageURL(1), s, ` data-testid="page-first"`)
 			h.raw(`«</a> `)
-			h.listLink(s.PageURL(s.Page-1), s.Target, ` rel="prev" data-testid="page-prev"`)
+			h.listLink(s.PageURL(s.Page-1), s, ` rel="prev" data-testid="page-prev"`)
 			h.text(t(ctx, "list.prev"))
 			h.raw(`</a> `)
 		}
@@ -68,10 +68,10 @@ func Pager(s ListState) templ.Component {
 		h.text(t(ctx, "list.page_of", s.Page, pages))
 		h.raw(`</span> `)
 		if s.Page < pages {
-			h.listLink(s.PageURL(s.Page+1), s.Target, ` rel="next" data-testid="page-next"`)
+			h.listLink(s.PageURL(s.Page+1), s, ` rel="next" data-testid="page-next"`)
 			h.text(t(ctx, "list.next"))
 			h.raw(`</a> `)
-			h.listLink(s.PageURL(pages), s.Target, ` data-testid="page-last"`)
+			h.listLink(s.PageURL(pages), s, ` data-testid="page-last"`)
 			h.raw(`»</a> `)
 		}
 		h.raw(`<span>`)
@@ -86,7 +86,7 @@ func Pager(s ListState) templ.Component {
 			}
 			o := s
 			o.PerPage, o.Page = n, 1
-			h.listLink(o.URL(), s.Target, ` data-testid="per-page-`+strconv.Itoa(n)+`"`)
+			h.listLink(o.URL(), s, ` data-testid="per-page-`+strconv.Itoa(n)+`"`)
 			h.int(n)
 			h.raw(`</a>`)
 		}
@@ -123,17 +123,23 @@ func (h *htmlWriter) stateFields(id string, fields [][2]string, oob bool) {
 	h.raw(`</div>`)
 }
 
-// listLink opens a link to another state of a list: a plain link without
-// JavaScript; with htmx it swaps target with the answer and pushes the
-// URL. attrs is more attributes, as markup; the caller closes the link.
-func (h *htmlWriter) listLink(u, target, attrs string) {
+// listLink opens a link to another state of s's list: a plain link
+// without JavaScript; with htmx it swaps s.Target with the answer and
+// pushes the URL (said here, or inherited from the list's container when
+// s.Inherited). attrs is more attributes, as markup; the caller closes the
+// link.
+func (h *htmlWriter) listLink(u string, s ListState, attrs string) {
 	h.raw(`<a href="`)
 	h.text(u)
 	h.raw(`" hx-get="`)
 	h.text(u)
-	h.raw(`" hx-target="`)
-	h.text(target)
-	h.raw(`" hx-swap="outerHTML" hx-push-url="true"`)
+	if s.Inherited {
+		h.raw(`"`)
+	} else {
+		h.raw(`" hx-target="`)
+		h.text(s.Target)
+		h.raw(`" hx-swap="outerHTML" hx-push-url="true"`)
+	}
 	h.raw(attrs)
 	h.raw(`>`)
 }

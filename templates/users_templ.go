@@ -326,7 +326,7 @@ func UsersTable(v UsersListView) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<div id=\"users-table\" data-testid=\"users-table\"><div class=\"table-wrap\"><table class=\"striped dense users-grid\"><caption class=\"visually-hidden\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<div id=\"users-table\" data-testid=\"users-table\" hx-target=\"#users-table\" hx-swap=\"outerHTML\" hx-push-url=\"true\"><div class=\"table-wrap\"><table class=\"striped dense users-grid\"><caption class=\"visually-hidden\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
