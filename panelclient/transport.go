@@ -193,9 +193,23 @@ func closeBody(req *http.Request) {
 	}
 }
 
-// take finds the pool of key and an idle connection in it, if one is fresh
-// enough. Connections found idle too long are closed.
+// take finds the pool of key and an idle connection in it that is fresh
+// enough and still open. Connections found idle too long or closed by the
+// server are closed. The check for the server's close (a system call) runs
+// outside the lock, so concurrent calls do not queue behind it.
 func (t *keepAlive) take(req *http.Request, key string) (*hostConns, *keptConn) {
+	for {
+		hc, kc := t.pop(req, key)
+		if kc == nil || connAlive(kc.conn) {
+			return hc, kc
+		}
+		kc.conn.Close()
+	}
+}
+
+// pop finds (or makes) the pool of key and takes its most recently used
+// connection that has not been idle too long.
+func (t *keepAlive) pop(req *http.Request, key string) (*hostConns, *keptConn) {
 	t.mu.Lock()
 	hc := t.hosts[key]
 	if hc == nil {
@@ -216,7 +230,7 @@ func (t *keepAlive) take(req *http.Request, key string) (*hostConns, *keptConn) 
 		c := hc.idle[n-1]
 		hc.idle[n-1] = nil
 		hc.idle = hc.idle[:n-1]
-		if time.Since(c.idleAt) > t.idleTimeout || !connAlive(c.conn) {
+		if time.Since(c.idleAt) > t.idleTimeout {
 			stale = append(stale, c)
 			continue
 		}
