@@ -94,7 +94,6 @@ var usersListSpec = listSpec{
 // parseUsersList reads the list state from the URL; "active" is a flag.
 func parseUsersList(c echo.Context) templates.ListState {
 	s := parseList(c, usersListSpec)
-	s.Inherited = true // UsersTable's container carries the links' htmx attributes
 	if s.Filters.Get("active") != "" {
 		s.Filters.Set("active", "1")
 	}

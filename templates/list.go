@@ -25,8 +25,16 @@ type ListState struct {
 	// hx-swap and hx-push-url for the links inside it (htmx inherits
 	// them), so the links leave them out: 13 or more links a page, each
 	// 60-odd bytes shorter. Only a container whose other elements send no
-	// requests of their own may do so (the users list's).
+	// requests of their own may do so; the template that writes the
+	// container sets it (see inheriting).
 	Inherited bool
+}
+
+// inheriting is s for the links inside a container that carries their
+// htmx attributes.
+func (s ListState) inheriting() ListState {
+	s.Inherited = true
+	return s
 }
 
 // PageSizes are the page sizes offered, as in the official console.

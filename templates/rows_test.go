@@ -363,3 +363,45 @@ func TestUsersPageNotesItsFixedPart(t *testing.T) {
 		}
 	}
 }
+
+// TestUsersTableLinksInheritTheirTarget: the users table's sort and pager
+// links leave hx-target, hx-swap and hx-push-url to the table's container,
+// which says them; other lists' links still say them themselves.
+func TestUsersTableLinksInheritTheirTarget(t *testing.T) {
+	ctx := i18n.WithLocalizer(context.Background(), i18n.For(i18n.EN))
+	state := ListState{Path: "/users", Target: "#users-table", Page: 2, PerPage: 10, Total: 45, Filters: url.Values{}}
+	var buf bytes.Buffer
+	if err := UsersTable(UsersListView{State: state, Rows: []UserRow{{ID: 1, Name: "Ann"}}}).Render(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := doc.Find("#users-table")
+	for attr, want := range map[string]string{"hx-target": "#users-table", "hx-swap": "outerHTML", "hx-push-url": "true"} {
+		if got, _ := box.Attr(attr); got != want {
+			t.Errorf("container %s = %q, want %q", attr, got, want)
+		}
+	}
+	links := box.Find("a[hx-get]")
+	if links.Length() < 8 {
+		t.Fatalf("%d htmx links in the table", links.Length())
+	}
+	links.Each(func(_ int, a *goquery.Selection) {
+		for _, attr := range []string{"hx-target", "hx-swap", "hx-push-url"} {
+			if _, has := a.Attr(attr); has {
+				t.Errorf("link %s repeats %s", a.AttrOr("href", "?"), attr)
+			}
+		}
+	})
+
+	// A list whose container does not carry them keeps them on each link.
+	buf.Reset()
+	if err := SortHeader(state, "id", "users.col.id").Render(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `hx-target="#users-table" hx-swap="outerHTML" hx-push-url="true"`) {
+		t.Errorf("a sort header outside an inheriting container: %s", buf.String())
+	}
+}
