@@ -31,8 +31,12 @@ type fastDecoder interface {
 // decodeFast decodes the JSON document data into out, like json.Unmarshal:
 // the whole document must be valid JSON with nothing after it.
 func decodeFast(data []byte, out fastDecoder) error {
-	r := jsonReader{data: data, s: string(data)}
-	out.decodeFrom(&r)
+	return decodeDocument(&jsonReader{data: data, s: string(data)}, out)
+}
+
+// decodeDocument reads the whole document of r into out.
+func decodeDocument(r *jsonReader, out fastDecoder) error {
+	out.decodeFrom(r)
 	r.ws()
 	if r.err == nil && r.i < len(r.data) {
 		r.fail("data after the top-level value")
@@ -48,16 +52,7 @@ type inPlace struct{ *UserList }
 // are read as parts of data itself. The caller keeps data unchanged for
 // as long as any of them is in use (Client.decode hands it to the list).
 func decodeInPlace(data []byte, out fastDecoder) error {
-	if len(data) == 0 {
-		return decodeFast(data, out)
-	}
-	r := jsonReader{data: data, s: unsafe.String(unsafe.SliceData(data), len(data))}
-	out.decodeFrom(&r)
-	r.ws()
-	if r.err == nil && r.i < len(r.data) {
-		r.fail("data after the top-level value")
-	}
-	return r.err
+	return decodeDocument(&jsonReader{data: data, s: unsafe.String(unsafe.SliceData(data), len(data))}, out)
 }
 
 // maxJSONDepth is encoding/json's nesting limit.
@@ -335,11 +330,8 @@ func (r *jsonReader) escaped(quote int) string {
 	ascii := true
 	for i := quote + 1; ; {
 		j := textRun(d, i)
-		for k := i; k < j; k++ {
-			if d[k] >= utf8.RuneSelf {
-				ascii = false
-				break
-			}
+		for k := i; ascii && k < j; k++ {
+			ascii = d[k] < utf8.RuneSelf
 		}
 		b = append(b, d[i:j]...)
 		if j >= len(d) {
