@@ -9,11 +9,14 @@
 package auth
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -21,6 +24,7 @@ import (
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
+	"github.com/klauspost/compress/flate"
 )
 
 // PanelSessionLife is how long a Panel API session lives from its creation.
@@ -186,7 +190,7 @@ func NewManager(keys []KeyPair, opts CookieOptions, now func() time.Time) *Manag
 	for _, c := range store.Codecs {
 		if sc, ok := c.(*securecookie.SecureCookie); ok {
 			sc.MaxAge(int(PanelSessionLife / time.Second))
-			sc.SetSerializer(securecookie.JSONEncoder{})
+			sc.SetSerializer(deflatedJSON{})
 		}
 	}
 	if now == nil {
@@ -267,6 +271,47 @@ func (m *Manager) cookie(name, value string, maxAge int) *http.Cookie {
 func (m *Manager) NewSession(hash, login string, perms Permissions) *Session {
 	now := m.now()
 	return &Session{Hash: hash, Login: login, Perms: perms, Issued: now, Seen: now, CSRF: RandomToken()}
+}
+
+// deflatedJSON is how a session goes into its cookie: JSON, deflated. A
+// browser sends the cookie with every request; the permission map is most
+// of it and repeats the same few operation names, so deflate takes the
+// cookie from about 1.6 KB to about 0.8 KB. The deflated form starts with
+// a zero byte, which JSON never does, so a cookie written as plain JSON
+// before still reads. Only cookies that passed the HMAC check (made with
+// the portal's keys) are inflated, and never past maxSessionJSON bytes.
+type deflatedJSON struct{}
+
+// maxSessionJSON bounds an inflated session: a real one is a few KB.
+const maxSessionJSON = 64 << 10
+
+func (deflatedJSON) Serialize(src any) ([]byte, error) {
+	js, err := json.Marshal(src)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.WriteByte(0)
+	if err := flate.StatelessDeflate(&b, js, true, nil); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func (deflatedJSON) Deserialize(src []byte, dst any) error {
+	if len(src) == 0 || src[0] != 0 {
+		return json.Unmarshal(src, dst)
+	}
+	zr := flate.NewReader(bytes.NewReader(src[1:]))
+	defer zr.Close()
+	js, err := io.ReadAll(io.LimitReader(zr, maxSessionJSON+1))
+	if err != nil {
+		return err
+	}
+	if len(js) > maxSessionJSON {
+		return errors.New("session too large")
+	}
+	return json.Unmarshal(js, dst)
 }
 
 // keysForTest returns the manager's codecs' source keys; used by tests to

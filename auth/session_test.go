@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"encoding/base64"
 	"math/rand/v2"
 	"net/http"
@@ -8,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/klauspost/compress/flate"
 )
 
 func testManager(now func() time.Time) *Manager {
@@ -236,5 +240,77 @@ func TestRememberedCookieIsCheckedLikeANewOne(t *testing.T) {
 	}
 	if n := len(m.decoded.m); n > maxDecodedSessions {
 		t.Fatalf("%d sessions remembered, at most %d", n, maxDecodedSessions)
+	}
+}
+
+// everyPermission is a session holding every permission the Panel API
+// names: the largest cookie a staff member carries.
+var everyPermission = Permissions{
+	"accounting": {"generate"}, "activation_code": {"create", "read", "update"}, "base": {"get_dealer_info"},
+	"email_gateways": {"create", "delete", "read", "send_email", "update"}, "notification_settings": {"read", "update"},
+	"password": {"update"}, "service_settings": {"read", "update"}, "sms": {"create"},
+	"subpaas": {"create", "delete", "read", "update"}, "tariffs": {"create", "read", "update"},
+	"tracker_bundles": {"create", "read", "update"}, "trackers": {"corrupt", "create", "delete", "global", "read", "report", "update"},
+	"transactions": {"create", "read", "update"}, "user_sessions": {"create", "global"},
+	"users": {"corrupt", "create", "delete", "global", "read", "update"},
+}
+
+// TestCookieIsDeflated: a session with every permission, and the parent
+// session of a reseller's panel, fits a cookie of under a kilobyte (it
+// was 1.6 KB as plain JSON with one session), and reads back whole.
+func TestCookieIsDeflated(t *testing.T) {
+	m := testManager(nil)
+	s := m.NewSession("0123456789abcdef0123456789abcdef", "admin", everyPermission)
+	s.DealerID, s.DealerTitle = 7, "Navixy Demo Dealer"
+	value := cookieOf(t, m, s)
+	if len(value) > 1000 {
+		t.Errorf("the session cookie takes %d bytes", len(value))
+	}
+	got, err := load(m, value)
+	if err != nil || got.Hash != s.Hash || got.DealerTitle != s.DealerTitle || len(got.Perms) != len(everyPermission) || !got.Perms.Can("users", "corrupt") {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+}
+
+// TestPlainJSONCookieStillReads: a cookie written before sessions were
+// deflated (plain JSON under the same keys) still signs its holder in.
+func TestPlainJSONCookieStillReads(t *testing.T) {
+	m := testManager(nil)
+	s := m.NewSession("0123456789abcdef0123456789abcdef", "admin", everyPermission)
+	s.Seen = m.Now()
+	var flat [][]byte
+	for _, k := range m.keysForTest() {
+		flat = append(flat, k.Hash, k.Block)
+	}
+	old := securecookie.New(flat[0], flat[1]).SetSerializer(securecookie.JSONEncoder{})
+	value, err := old.Encode(CookieName, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := load(m, value)
+	if err != nil || got.Hash != s.Hash || !got.Perms.Can("trackers", "report") {
+		t.Fatalf("plain JSON cookie: %+v, %v", got, err)
+	}
+}
+
+// TestInflatedSessionIsBounded: a deflated session that would inflate past
+// maxSessionJSON is refused rather than read into memory.
+func TestInflatedSessionIsBounded(t *testing.T) {
+	big := `{"l":"` + strings.Repeat("a", maxSessionJSON) + `"}`
+	var b bytes.Buffer
+	b.WriteByte(0)
+	if err := flate.StatelessDeflate(&b, []byte(big), true, nil); err != nil {
+		t.Fatal(err)
+	}
+	var s Session
+	if err := (deflatedJSON{}).Deserialize(b.Bytes(), &s); err == nil {
+		t.Fatal("a session past the bound was read")
+	}
+	small, err := deflatedJSON{}.Serialize(Session{Login: "admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (deflatedJSON{}).Deserialize(small, &s); err != nil || s.Login != "admin" {
+		t.Fatalf("a small session: %+v, %v", s, err)
 	}
 }
