@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -48,11 +51,23 @@ func (a *app) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 // requestID gives every request an id, shown on error pages and in logs.
 func (a *app) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id := auth.RandomToken()[:16]
+		id := newRequestID()
 		c.Set(requestIDKey, id)
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		return next(c)
 	}
+}
+
+// newRequestID is 96 random bits in 16 URL-safe characters. An id only
+// has to tell requests apart in the logs and on error pages, not resist
+// guessing, so its bits come from math/rand/v2's generator (ChaCha8, one
+// per thread, seeded by the runtime) rather than the system's random
+// source, which cost a system call per request.
+func newRequestID() string {
+	var b [12]byte
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint32(b[8:], rand.Uint32())
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // accessLog writes one line per request: never the query string of a
