@@ -606,6 +606,46 @@ type field[T any] struct {
 	str  func(v *T) *string
 }
 
+// head is a member's name as it appears in compact JSON, between the
+// opening quote and the value (`name":`), with its first sixteen bytes as
+// two little-endian words and masks, so that the name at the cursor is
+// matched by one or two word compares instead of a call to memequal.
+type head struct {
+	s          string
+	w0, w1     uint64
+	m0, m1     uint64
+	restAfter8 bool // longer than sixteen bytes: the rest is compared as a string
+}
+
+func newHead(s string) head {
+	h := head{s: s, restAfter8: len(s) > 16}
+	var b [16]byte
+	n := copy(b[:], s)
+	h.w0, h.w1 = binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+	h.m0, h.m1 = wordMask(min(n, 8)), wordMask(max(n-8, 0))
+	return h
+}
+
+// wordMask keeps the first n (0 to 8) bytes of a little-endian word.
+func wordMask(n int) uint64 {
+	if n >= 8 {
+		return ^uint64(0)
+	}
+	return 1<<(8*n) - 1
+}
+
+// at reports whether data holds h at i. It needs sixteen bytes at i; at
+// the end of the data it says no, and the caller takes the general way.
+func (h *head) at(data []byte, s string, i int) bool {
+	if i+16 > len(data) || i+len(h.s) > len(data) {
+		return false
+	}
+	if binary.LittleEndian.Uint64(data[i:])&h.m0 != h.w0 || binary.LittleEndian.Uint64(data[i+8:])&h.m1 != h.w1 {
+		return false
+	}
+	return !h.restAfter8 || s[i+16:i+len(h.s)] == h.s[16:]
+}
+
 // text is a string member of a shape.
 func text[T any](name string, at func(v *T) *string) field[T] {
 	return field[T]{name: name, str: at, read: func(v *T, r *jsonReader) { r.readString(at(v)) }}
@@ -669,14 +709,30 @@ type shape[T any] struct {
 	index  map[string]int
 	// heads are the members' names as they appear in compact JSON,
 	// between the opening quote and the value: `name":`.
-	heads []string
+	heads []head
+	// strAt are the offsets in T of the string members, where decode
+	// stores a plain string without a call through the member's str;
+	// noString for the other members.
+	strAt []uintptr
 }
+
+const noString = ^uintptr(0)
 
 func newShape[T any](fields []field[T]) *shape[T] {
 	sh := &shape[T]{fields: fields, index: make(map[string]int, len(fields))}
+	var zero T
+	base, size := uintptr(unsafe.Pointer(&zero)), unsafe.Sizeof(zero)
 	for i, f := range fields {
 		sh.index[f.name] = i
-		sh.heads = append(sh.heads, f.name+`":`)
+		sh.heads = append(sh.heads, newHead(f.name+`":`))
+		off := noString
+		if f.str != nil {
+			off = uintptr(unsafe.Pointer(f.str(&zero))) - base
+			if off+unsafe.Sizeof("") > size {
+				panic("panelclient: member " + f.name + " is not a string of its shape")
+			}
+		}
+		sh.strAt = append(sh.strAt, off)
 	}
 	return sh
 }
@@ -720,9 +776,8 @@ func (sh *shape[T]) decode(r *jsonReader, v *T) {
 		}
 		at := -1
 		if want < len(fs) {
-			head := sh.heads[want]
-			if end := r.i + 1 + len(head); end <= len(r.s) && r.s[r.i+1:end] == head {
-				at, r.i = want, end-1
+			if h := &sh.heads[want]; h.at(d, r.s, r.i+1) {
+				at, r.i = want, r.i+len(h.s)
 			}
 		}
 		if at < 0 {
@@ -739,8 +794,8 @@ func (sh *shape[T]) decode(r *jsonReader, v *T) {
 		switch {
 		case at < 0:
 			r.skip()
-		case fs[at].str != nil && r.i < len(d) && d[r.i] == '"':
-			*fs[at].str(v) = r.str()
+		case sh.strAt[at] != noString && r.i < len(d) && d[r.i] == '"':
+			*(*string)(unsafe.Add(unsafe.Pointer(v), sh.strAt[at])) = r.str()
 			want = at + 1
 		default:
 			fs[at].read(v, r)

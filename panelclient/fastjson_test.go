@@ -308,3 +308,40 @@ func TestScanRunStopsWhereTheByteScanStops(t *testing.T) {
 		}
 	}
 }
+
+// TestNearMissNamesAreNotTakenForMembers: a name that differs from a
+// member's in any one byte of the first seventeen, runs one byte longer or
+// shorter, or has white space before its colon, is not read as that
+// member by the decoder's word compares; both decoders agree on every
+// such document.
+func TestNearMissNamesAreNotTakenForMembers(t *testing.T) {
+	for i, f := range userFields {
+		name := f.name
+		var members []string // what stands between the braces and the value
+		for j := range min(len(name), 17) {
+			b := []byte(name)
+			b[j] = '#'
+			members = append(members, `"`+string(b)+`":`)
+		}
+		members = append(members, `"`+name+`x":`, `"`+name[:len(name)-1]+`":`)
+		// The member itself with white space before its colon, given a
+		// null any member takes.
+		spaced := []string{`"` + name + `" :null`, `"` + name + `"` + "\n:null"}
+		for _, m := range append(members, spaced...) {
+			// The near miss stands where the member is expected: after
+			// the member before it, or first.
+			doc := `{"list":[{`
+			if i > 0 {
+				doc += `"` + userFields[i-1].name + `":null,`
+			}
+			if !strings.HasSuffix(m, "null") {
+				m += `"1234567890123456789012345"`
+			}
+			doc += m + `,"id":7}],"count":1}`
+			want, got, wantErr, gotErr := decodeBoth([]byte(doc))
+			if (wantErr == nil) != (gotErr == nil) || !reflect.DeepEqual(want, got) {
+				t.Fatalf("%s:\nencoding/json: %+v (%v)\nfast decoder:  %+v (%v)", doc, want, wantErr, got, gotErr)
+			}
+		}
+	}
+}
