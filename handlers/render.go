@@ -29,6 +29,7 @@ func (a *app) render(c echo.Context, status int, comp templ.Component) error {
 	ctx := templates.WithShell(c.Request().Context(), a.shell(c))
 	page := pagePool.Get().(*templates.PageBuffer)
 	page.Reset()
+	page.Deflate = acceptsGzip(c)
 	defer func() {
 		if page.Cap() < 1<<20 {
 			pagePool.Put(page)
@@ -59,11 +60,16 @@ var zipBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // minGzip is the size below which compressing costs more than it saves.
 const minGzip = 1024
 
+// acceptsGzip reports whether the browser takes gzipped answers.
+func acceptsGzip(c echo.Context) bool {
+	return strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip")
+}
+
 // writeCompressed sends body, gzipped when the browser accepts it and the
 // body is large enough to gain from it; fixed are its parts already
 // deflated, in order.
 func writeCompressed(c echo.Context, status int, ctype string, body []byte, fixed []templates.FixedPart) error {
-	if len(body) < minGzip || !strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+	if len(body) < minGzip || !acceptsGzip(c) {
 		return sendWhole(c, status, ctype, body)
 	}
 	out := zipBufs.Get().(*bytes.Buffer)

@@ -45,12 +45,18 @@ func Page(title string) templ.Component {
 			}
 			return children.Render(ctx, w)
 		}
+		// The frame's spans that are the same on many pages are marked
+		// (see shared_markup.go): the head up to the title, in a language;
+		// the style sheets and scripts, on every page; the header up to
+		// the staff member's own values, for a set of sections.
 		h.raw(`<!doctype html> <html lang="`)
 		h.text(string(s.Lang))
 		h.raw(`"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="htmx-config" content="`)
 		h.raw(htmxConfigAttr)
 		h.raw(`">`)
+		h.shared(0)
 		h.pageTitle(l, title)
+		start := len(h.out)
 		for _, href := range s.CSS {
 			h.raw(`<link rel="stylesheet" href="`)
 			h.text(href)
@@ -64,7 +70,9 @@ func Page(title string) templ.Component {
 		// hx-headers carries the anti-forgery token on every htmx request
 		// of the page.
 		h.raw(`</head><body hx-headers="{&#34;X-CSRF-Token&#34;:&#34;`)
+		h.shared(start)
 		h.text(s.CSRF)
+		start = len(h.out)
 		h.raw(`&#34;}"`)
 		if s.Login != "" {
 			h.raw(` data-private`)
@@ -73,7 +81,7 @@ func Page(title string) templ.Component {
 		h.text(l.T("nav.skip"))
 		h.raw(`</a> `)
 		if s.Login != "" {
-			h.header(ctx, s, l)
+			h.header(ctx, s, l, start)
 		}
 		h.raw(`<main id="content" tabindex="-1">`)
 		h.banner(s, l)
@@ -112,8 +120,10 @@ func (h *htmlWriter) pageTitle(l *i18n.Localizer, title string) {
 }
 
 // header is the signed-in staff member's bar: the sections their
-// permissions open, the search box, who they are and the way out.
-func (h *htmlWriter) header(ctx context.Context, s *Shell, l *i18n.Localizer) {
+// permissions open, the search box, who they are and the way out. What
+// was written since start, up to the first of the staff member's own
+// values, is the same for everyone with the same sections.
+func (h *htmlWriter) header(ctx context.Context, s *Shell, l *i18n.Localizer, start int) {
 	h.raw(`<header class="top"><nav aria-label="`)
 	h.text(l.T("nav.main"))
 	h.raw(`"><ul><li><a class="brand" href="/" data-testid="nav-home">`)
@@ -137,10 +147,14 @@ func (h *htmlWriter) header(ctx context.Context, s *Shell, l *i18n.Localizer) {
 		h.raw(`<li><form class="search-box" role="search" action="/search" method="get" hx-get="/search" hx-target="#content" hx-swap="innerHTML" hx-push-url="true" hx-sync="this:replace" hx-trigger="input changed delay:300ms from:find input, submit" data-testid="global-search-form"><label class="visually-hidden" for="global-q">`)
 		h.text(l.T("search.label"))
 		h.raw(`</label> <input id="global-q" type="search" name="q" value="`)
+		h.shared(start)
 		h.text(headerSearchQ(ctx))
 		h.raw(`" placeholder="`)
 		h.text(l.T("search.placeholder"))
 		h.raw(`" autocomplete="off" data-testid="global-search"></form></li>`)
+	}
+	if !s.CanSearch {
+		h.shared(start)
 	}
 	if d := s.Dealer; d != "" {
 		h.raw(`<li><span class="muted" data-testid="dealer-name">`)

@@ -9,13 +9,18 @@ import (
 )
 
 // PageBuffer is what a page is rendered into. Besides the markup it notes
-// the page's fixed parts: markup that is the same on every page in a
-// language, built once (the users export form's formats and thirty column
-// boxes). Each comes with its deflate form, also made once, so that the
-// response's gzip copies those bytes instead of compressing them again.
+// the page's fixed parts: markup that is the same on many pages, built
+// once (the users export form's formats and thirty column boxes in a
+// language) or recognised as seen before (the frame's head, see
+// shared_markup.go). Each comes with its deflate form, also made once, so
+// that the response's gzip copies those bytes instead of compressing them
+// again.
 type PageBuffer struct {
 	bytes.Buffer
 	Fixed []FixedPart
+	// Deflate says the page will be sent gzipped: only then are spans
+	// looked up for their deflate form.
+	Deflate bool
 }
 
 // FixedPart is a span of the page written whole from a fixed copy.
@@ -31,6 +36,7 @@ type FixedPart struct {
 func (p *PageBuffer) Reset() {
 	p.Buffer.Reset()
 	p.Fixed = p.Fixed[:0]
+	p.Deflate = false
 }
 
 // fixedMarkup is markup built once, with its deflate form.
@@ -45,28 +51,34 @@ func newFixedMarkup(html string) *fixedMarkup {
 	return &fixedMarkup{html: html, deflated: b.Bytes()}
 }
 
-// writeFixed writes m where a component writes. When that leads to a
-// PageBuffer (templ hands components its own buffer around the writer a
-// page is rendered into), the part is noted there, after what templ still
-// holds has been passed on, so that its place is exact.
-func writeFixed(w io.Writer, m *fixedMarkup) error {
-	var pb *PageBuffer
+// pageBufferOf is the PageBuffer a component's writer leads to, nil when
+// none (templ hands components its own buffer around the writer a page is
+// rendered into). What templ still holds is passed on first, so that the
+// buffer's length is where the next bytes go.
+func pageBufferOf(w io.Writer) (*PageBuffer, error) {
 	switch b := w.(type) {
 	case *PageBuffer:
-		pb = b
+		return b, nil
 	case *templruntime.Buffer:
 		if p, ok := b.Underlying.(*PageBuffer); ok {
-			if err := b.Flush(); err != nil {
-				return err
-			}
-			pb = p
+			return p, b.Flush()
 		}
+	}
+	return nil, nil
+}
+
+// writeFixed writes m where a component writes, noted as a fixed part when
+// that leads to a PageBuffer.
+func writeFixed(w io.Writer, m *fixedMarkup) error {
+	pb, err := pageBufferOf(w)
+	if err != nil {
+		return err
 	}
 	if pb == nil {
 		_, err := io.WriteString(w, m.html)
 		return err
 	}
 	pb.Fixed = append(pb.Fixed, FixedPart{At: pb.Len(), Len: len(m.html), Deflated: m.deflated})
-	_, err := pb.WriteString(m.html)
+	_, err = pb.WriteString(m.html)
 	return err
 }

@@ -23,6 +23,10 @@ import (
 type htmlWriter struct {
 	out  []byte
 	pool *[]byte // where out came from and goes back to
+	// sharedSpans are the spans of out marked as markup many pages
+	// repeat (see shared).
+	sharedSpans [4]span
+	nShared     int
 }
 
 // htmlBufs are the slices htmlWriters build in; a 100-row users table
@@ -37,12 +41,15 @@ func newHTMLWriter() *htmlWriter {
 // writeTo sends what was built to w and gives the slice back to the pool
 // (unless it grew past a megabyte); h must not be used afterwards.
 func (h *htmlWriter) writeTo(w io.Writer) error {
-	_, err := w.Write(h.out)
+	w, err := h.noteShared(w)
+	if err == nil {
+		_, err = w.Write(h.out)
+	}
 	if cap(h.out) <= 1<<20 {
 		*h.pool = h.out[:0]
 		htmlBufs.Put(h.pool)
 	}
-	h.out, h.pool = nil, nil
+	h.out, h.pool, h.nShared = nil, nil, 0
 	return err
 }
 
