@@ -611,14 +611,14 @@ type field[T any] struct {
 // two little-endian words and masks, so that the name at the cursor is
 // matched by one or two word compares instead of a call to memequal.
 type head struct {
-	s          string
-	w0, w1     uint64
-	m0, m1     uint64
-	restAfter8 bool // longer than sixteen bytes: the rest is compared as a string
+	s        string
+	w0, w1   uint64
+	m0, m1   uint64
+	beyond16 bool // longer than sixteen bytes: the rest is compared as a string
 }
 
 func newHead(s string) head {
-	h := head{s: s, restAfter8: len(s) > 16}
+	h := head{s: s, beyond16: len(s) > 16}
 	var b [16]byte
 	n := copy(b[:], s)
 	h.w0, h.w1 = binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
@@ -643,7 +643,7 @@ func (h *head) at(data []byte, s string, i int) bool {
 	if binary.LittleEndian.Uint64(data[i:])&h.m0 != h.w0 || binary.LittleEndian.Uint64(data[i+8:])&h.m1 != h.w1 {
 		return false
 	}
-	return !h.restAfter8 || s[i+16:i+len(h.s)] == h.s[16:]
+	return !h.beyond16 || s[i+16:i+len(h.s)] == h.s[16:]
 }
 
 // text is a string member of a shape.
