@@ -307,12 +307,39 @@ func TestKeepAliveUnreadBodyDropsTheConnection(t *testing.T) {
 // that connection, even when the server leaves it open; the next call opens
 // another.
 func TestKeepAliveServerAsksToClose(t *testing.T) {
+	addr, conns := rawServer(t, func(conn net.Conn) {
+		br := bufio.NewReader(conn)
+		for answer := "ok"; ; answer = "reused" {
+			req, err := http.ReadRequest(br)
+			if err != nil {
+				return
+			}
+			io.ReadAll(req.Body)
+			fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", len(answer), answer)
+		}
+	})
+	hc := &http.Client{Transport: newKeepAlive()}
+	for range 3 {
+		if _, got, err := post(t, hc, addr, ""); err != nil || got != "ok" {
+			t.Fatalf("%q %v", got, err)
+		}
+	}
+	if n := conns.Load(); n != 3 {
+		t.Errorf("%d connections, want 3", n)
+	}
+}
+
+// rawServer serves each connection made to it with serve, which speaks
+// whatever it likes, and closes it afterwards. It gives its URL and the
+// number of connections made so far.
+func rawServer(t *testing.T, serve func(net.Conn)) (string, *atomic.Int32) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	var conns atomic.Int32
+	t.Cleanup(func() { ln.Close() })
+	conns := new(atomic.Int32)
 	go func() {
 		for {
 			conn, err := ln.Accept()
@@ -322,27 +349,11 @@ func TestKeepAliveServerAsksToClose(t *testing.T) {
 			conns.Add(1)
 			go func() {
 				defer conn.Close()
-				br := bufio.NewReader(conn)
-				for answer := "ok"; ; answer = "reused" {
-					req, err := http.ReadRequest(br)
-					if err != nil {
-						return
-					}
-					io.ReadAll(req.Body)
-					fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", len(answer), answer)
-				}
+				serve(conn)
 			}()
 		}
 	}()
-	hc := &http.Client{Transport: newKeepAlive()}
-	for range 3 {
-		if _, got, err := post(t, hc, "http://"+ln.Addr().String(), ""); err != nil || got != "ok" {
-			t.Fatalf("%q %v", got, err)
-		}
-	}
-	if n := conns.Load(); n != 3 {
-		t.Errorf("%d connections, want 3", n)
-	}
+	return "http://" + ln.Addr().String(), conns
 }
 
 // TestKeepAliveBodyClosedEarly: a body closed before its end drops its
@@ -513,22 +524,11 @@ func TestKeepAliveLeavesProxiesAndStreamsToNetHTTP(t *testing.T) {
 // TestKeepAliveBadAnswerHead: a head that is not HTTP is an error, not a
 // hang or a panic.
 func TestKeepAliveBadAnswerHead(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		br := bufio.NewReader(conn)
-		http.ReadRequest(br)
+	addr, _ := rawServer(t, func(conn net.Conn) {
+		http.ReadRequest(bufio.NewReader(conn))
 		io.WriteString(conn, "SSH-2.0-OpenSSH\r\n\r\n")
-	}()
-	if _, _, err := post(t, &http.Client{Transport: newKeepAlive()}, "http://"+ln.Addr().String(), "x"); err == nil {
+	})
+	if _, _, err := post(t, &http.Client{Transport: newKeepAlive()}, addr, "x"); err == nil {
 		t.Error("a non-HTTP answer was accepted")
 	}
 }
