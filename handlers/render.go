@@ -41,7 +41,7 @@ func (a *app) render(c echo.Context, status int, comp templ.Component) error {
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("Vary", "HX-Request, Accept-Encoding")
-	return writeCompressed(c, status, echo.MIMETextHTMLCharsetUTF8, page.Bytes(), page.Fixed)
+	return writeCompressed(c, status, echo.MIMETextHTMLCharsetUTF8, page)
 }
 
 // Compression. A page is compressed whole, once rendered, as one gzip
@@ -65,11 +65,12 @@ func acceptsGzip(c echo.Context) bool {
 	return strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip")
 }
 
-// writeCompressed sends body, gzipped when the browser accepts it and the
-// body is large enough to gain from it; fixed are its parts already
-// deflated, in order.
-func writeCompressed(c echo.Context, status int, ctype string, body []byte, fixed []templates.FixedPart) error {
-	if len(body) < minGzip || !acceptsGzip(c) {
+// writeCompressed sends the page, gzipped when it is to be (page.Deflate:
+// the browser accepts it) and large enough to gain from it; page.Fixed are
+// its parts already deflated, in order.
+func writeCompressed(c echo.Context, status int, ctype string, page *templates.PageBuffer) error {
+	body, fixed := page.Bytes(), page.Fixed
+	if len(body) < minGzip || !page.Deflate {
 		return sendWhole(c, status, ctype, body)
 	}
 	out := zipBufs.Get().(*bytes.Buffer)
